@@ -1,0 +1,57 @@
+# powershift: `make run` and `make test` set everything up from nothing (a .venv with
+# Python >= 3.12, the project and its dev tools) and are quick when the venv is current.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SOURCES ?= ../shared/data
+
+# The first interpreter >= 3.12 found: $PYTHON if set, then the usual names on PATH, then
+# pyenv's and /usr/local's installs (pyenv shims for versions that are not active fail to run,
+# so each candidate is tried, not just looked up).
+FIND_PYTHON = for p in $$PYTHON python3.13 python3.12 python3 \
+	  $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] \
+	           /usr/bin/python3.1[2-9] 2>/dev/null | sort -rV); do \
+	  if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    command -v "$$p"; exit 0; fi; \
+	done; \
+	echo "error: no Python >= 3.12 found (tried \$$PYTHON, python3.13, python3.12, python3," \
+	     "~/.pyenv/versions/3.12+). Install one, or run: make PYTHON=/path/to/python3.12 ..." >&2; \
+	exit 1
+
+.PHONY: run test bench lint data clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	  py=$$($(FIND_PYTHON)) || exit 1; \
+	  echo "creating $(VENV) with $$py ($$($$py --version))"; \
+	  rm -rf $(VENV); "$$py" -m venv $(VENV) || exit 1; \
+	fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m experiments.run
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_model
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Rebuild the shipped scenario tables and the gravity calibration from the public sources.
+data: $(STAMP)
+	$(BIN)/python scripts/build_world_2024.py --sources $(SOURCES) --out sim/data/world_2024
+	$(BIN)/python scripts/estimate_gravity.py --sources $(SOURCES) --out sim/data
+
+clean:
+	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Entry points that run the model: `python -m experiments.run` (Hydra)."""

@@ -1,0 +1,169 @@
+"""The trade phase: structural gravity flows and the gains from trade.
+
+Flows follow the gravity equation (Tinbergen 1962; Anderson & van Wincoop 2003):
+X_ij = exp(c) * GDP_i^a * GDP_j^b * distance_ij^d * exp(e * contiguity_ij + f * language_ij),
+times a policy factor (sanctions now; affinity and blocs as the diplomacy phase lands). The
+coefficients are estimated by Poisson pseudo-maximum likelihood (Santos Silva & Tenreyro
+2006) on the Correlates of War dyadic trade data, 2010-2014 (`scripts/estimate_gravity.py`,
+results in `sim/data/gravity.md`), and applied to today's GDP. The year effects of that
+estimation absorb world growth; the model does the same by scaling flows with
+(world GDP / 2014 world GDP)^(1 - a - b), so world trade keeps pace with world GDP when all
+economies grow alike, as in structural gravity where flows go with GDP_i GDP_j / world GDP.
+
+Gains from trade follow Arkolakis, Costinot & Rodriguez-Clare (2012, "New Trade Models, Same
+Old Gains?", AER 102(1)): real income moves with lambda^(-1/epsilon), lambda the share of
+spending on domestic goods and epsilon the trade elasticity. Only changes in trade costs
+(policy) count: income is compared with the same year's flows without the policy factor, so
+trade that grows with GDP does not create income out of nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, fields, replace
+from importlib import resources
+
+import numpy as np
+
+GRAVITY_FILE = "gravity_cow_2010_2014.json"
+
+#: Largest import share of GDP used for the domestic-spending share (small entrepot economies
+#: can import more than their GDP in a gravity fit; lambda must stay positive).
+MAX_IMPORT_SHARE = 0.95
+
+
+@dataclass(frozen=True)
+class Gravity:
+    """Coefficients of the gravity equation (flows and GDP in US$, distance in km).
+
+    `constant` holds at world GDP `reference_world_gdp_usd` (the estimation's 2014 world).
+    """
+
+    constant: float
+    gdp_exporter: float
+    gdp_importer: float
+    distance: float
+    contiguity: float
+    common_language: float
+    reference_world_gdp_usd: float
+
+    @classmethod
+    def estimated(cls) -> Gravity:
+        """The PPML estimates shipped in `sim/data` (COW trade 2010-2014, 2014 constant)."""
+        return _estimated_gravity()
+
+    def with_overrides(self, **values: float | None) -> Gravity:
+        """A copy with the given coefficients replaced (None keeps the estimate).
+
+        Args:
+            **values: Coefficient names of this class mapped to new values or None.
+
+        Returns:
+            The updated coefficients.
+        """
+        names = {f.name for f in fields(self)}
+        unknown = set(values) - names
+        if unknown:
+            raise ValueError(f"unknown gravity coefficients {sorted(unknown)}; known: {names}")
+        return replace(self, **{k: float(v) for k, v in values.items() if v is not None})
+
+
+@functools.cache
+def _estimated_gravity() -> Gravity:
+    text = (resources.files("sim") / "data" / GRAVITY_FILE).read_text()
+    estimates = json.loads(text)
+    coef = estimates["ppml"]["coefficients"]
+    return Gravity(
+        constant=coef["constant"],
+        gdp_exporter=coef["log_gdp_exporter"],
+        gdp_importer=coef["log_gdp_importer"],
+        distance=coef["log_distance_km"],
+        contiguity=coef["contiguity"],
+        common_language=coef["common_language"],
+        reference_world_gdp_usd=estimates["reference_world_gdp_usd"],
+    )
+
+
+def bilateral_resistance(
+    gravity: Gravity, distance_km: np.ndarray, contiguity: np.ndarray, language: np.ndarray
+) -> np.ndarray:
+    """The time-invariant part of the gravity equation, an (N, N) factor with zero diagonal.
+
+    Args:
+        gravity: Coefficients.
+        distance_km: (N, N) distances, zero diagonal.
+        contiguity: (N, N) bool.
+        language: (N, N) bool.
+
+    Returns:
+        exp(c + d ln distance + e contiguity + f language) off the diagonal, 0 on it.
+    """
+    off_diagonal = ~np.eye(len(distance_km), dtype=bool)
+    log_distance = np.log(np.where(off_diagonal, distance_km, 1.0))
+    factor = np.exp(
+        gravity.constant
+        + gravity.distance * log_distance
+        + gravity.contiguity * contiguity
+        + gravity.common_language * language
+    )
+    return np.where(off_diagonal, factor, 0.0)
+
+
+def gravity_flows(
+    resistance: np.ndarray, gdp_usd: np.ndarray, gravity: Gravity, out: np.ndarray | None = None
+) -> np.ndarray:
+    """Trade flows before policy: resistance * GDP_i^a * GDP_j^b * (world GDP scale)^(1-a-b).
+
+    Args:
+        resistance: Output of `bilateral_resistance` (N, N).
+        gdp_usd: GDP (N,).
+        gravity: Coefficients.
+        out: Optional (N, N) array to write into.
+
+    Returns:
+        Flows (N, N), US$, row = exporter, column = importer.
+    """
+    world_scale = (gdp_usd.sum() / gravity.reference_world_gdp_usd) ** (
+        1.0 - gravity.gdp_exporter - gravity.gdp_importer
+    )
+    exporter = gdp_usd**gravity.gdp_exporter * world_scale
+    importer = gdp_usd**gravity.gdp_importer
+    out = np.multiply(resistance, exporter[:, None], out=out)
+    out *= importer[None, :]
+    return out
+
+
+def domestic_share(imports_usd: np.ndarray, gdp_usd: np.ndarray) -> np.ndarray:
+    """Share of spending on domestic goods, 1 - imports / GDP (imports capped, see above).
+
+    Args:
+        imports_usd: Total imports (N,).
+        gdp_usd: GDP (N,).
+
+    Returns:
+        Lambda (N,), in [1 - MAX_IMPORT_SHARE, 1].
+    """
+    return 1.0 - np.minimum(imports_usd / gdp_usd, MAX_IMPORT_SHARE)
+
+
+def gains_from_trade(
+    imports_usd: np.ndarray,
+    imports_without_policy_usd: np.ndarray,
+    gdp_usd: np.ndarray,
+    trade_elasticity: float,
+) -> np.ndarray:
+    """Log real-income effect of trade policy, ACR: -(1/epsilon) ln(lambda / lambda_0).
+
+    Args:
+        imports_usd: Imports with the policy factor (N,).
+        imports_without_policy_usd: Imports of the same year without it (N,).
+        gdp_usd: GDP (N,).
+        trade_elasticity: Epsilon > 0.
+
+    Returns:
+        The log income level relative to no policy (N,): negative where policy cuts trade.
+    """
+    lam = domestic_share(imports_usd, gdp_usd)
+    lam0 = domestic_share(imports_without_policy_usd, gdp_usd)
+    return -np.log(lam / lam0) / trade_elasticity

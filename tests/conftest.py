@@ -1,0 +1,46 @@
+"""Shared fixtures: tiny hand-built worlds written to tmp_path."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+
+def tiny_countries() -> pd.DataFrame:
+    """Three countries with only the required columns (and a couple of optional ones)."""
+    return pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "CCC"],
+            "name": ["Alpha", "Beta", "Gamma"],
+            "gdp_usd": [1.0e12, 5.0e11, 2.0e11],
+            "trend_growth": [0.02, 0.04, 0.03],
+            "population": [5.0e7, 8.0e7, 2.0e7],
+            "milex_share_gdp": [0.02, 0.015, 0.03],
+            "ideal_point": [1.0, -0.5, 0.2],
+            "capital_lat": [48.85, 52.52, 41.9],
+            "capital_lon": [2.35, 13.40, 12.5],
+            "eu": [True, True, False],
+        }
+    )
+
+
+def tiny_dyads() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "iso3_a": ["AAA", "AAA", "BBB"],
+            "iso3_b": ["BBB", "CCC", "CCC"],
+            "distance_km": [878.0, 1105.0, 1181.0],
+            "contiguity": [True, False, False],
+            "common_language": [False, False, True],
+        }
+    )
+
+
+@pytest.fixture
+def tiny_world_dir(tmp_path):
+    """A folder holding countries.csv and dyads.csv of the tiny world."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    tiny_countries().to_csv(folder / "countries.csv", index=False)
+    tiny_dyads().to_csv(folder / "dyads.csv", index=False)
+    return folder
