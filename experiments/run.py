@@ -19,7 +19,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from sim import WorldModel
-from sim.model import TRACKED_ACTORS
+from sim.outcomes import TRACKED_ACTORS
 
 
 def run_replicates(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -65,9 +66,30 @@ class Country(mesa.Agent):
         """This year's imports, US$."""
         return float(self.model.trade_usd[:, self.index].sum())
 
+    @property
+    def bloc_name(self) -> str:
+        """Name of the country's bloc, or "nonaligned"."""
+        bloc = self.model.bloc[self.index]
+        return self.model.blocs[bloc].name if bloc >= 0 else "nonaligned"
+
+    @property
+    def strategy(self) -> str:
+        """Name of the country's alignment strategy."""
+        return str(self.model.strategies[self.index])
+
+    @property
+    def non_dollar_share(self) -> float:
+        """Share of the country's trade settled outside the dollar system."""
+        return float(self.model.non_dollar_share[self.index])
+
+    def affinity_to(self, iso3: str) -> float:
+        """Affinity to another country (NaN if it is not in the scenario)."""
+        other = self.model.row.get(iso3)
+        return float(self.model.affinity[self.index, other]) if other is not None else np.nan
+
     def is_member(self, organisation: str) -> bool:
-        """Whether the country belongs to an organisation column of the scenario (e.g. "nato")."""
-        return bool(self.model.world.countries.at[self.index, organisation])
+        """Whether the country belongs to an organisation (e.g. "nato"), as of now."""
+        return bool(self.model.memberships[organisation][self.index])
 
     def __repr__(self) -> str:
         """Show code and GDP."""

@@ -1,26 +1,35 @@
-"""`WorldModel`: countries that grow, arm and trade, one step a year.
+"""`WorldModel`: countries that grow, trade, court each other and choose sides, a step a year.
 
 World-wide state lives in numpy arrays on the model (N countries, N x N dyads); `Country`
 agents are thin views of their row. Every parameter is a keyword argument with a default, so
 the model can be built by Hydra, swept by `mesa.batch_run` and bound to dashboard sliders;
-all randomness flows from `rng`. Phases so far (see `step`): economy, military spending,
-capability, trade, record. The concepts are in `../shared/DESIGN.md` and `docs/`.
+all randomness flows from `rng`. The phases of a year are listed in `step`; the concepts are
+in `docs/` and `../shared/DESIGN.md`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import mesa
 import numpy as np
 
+from sim import diplomacy, finance
 from sim.agents import Country
+from sim.alignment.strategies import STRATEGIES, AlignmentContext, assign_strategies, choose
+from sim.blocs import Bloc, bisect, cohesion, initial_blocs, membership_matrix
 from sim.economy import adjust_toward, capability_index, log_growth
+from sim.events import schedule
+from sim.outcomes import OUTCOME_NAMES, country_reporters, yearly_outcomes
+from sim.powers import INITIAL_SANCTIONS, POWER_STRATEGIES, STATUS_QUO, parse_strategies
 from sim.trade import Gravity, bilateral_resistance, gains_from_trade, gravity_flows
-from sim.world import World, load_world
+from sim.world import MEMBERSHIPS, World, load_world
 
-#: Actors whose GDP and capability shares are recorded every year ("EU": the 27 together).
-TRACKED_ACTORS = ("USA", "CHN", "RUS", "IND", "EU")
+#: The great powers whose strategies are parameters (`strategy_USA`, ...).
+GREAT_POWERS = ("USA", "CHN", "RUS")
+#: Armed conflicts in 2025 (pairs at war): Russia's war against Ukraine.
+CONFLICTS_2025 = (("RUS", "UKR"),)
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -43,6 +52,9 @@ class WorldModel(mesa.Model):
         trade_elasticity: Epsilon of the gains-from-trade formula (Arkolakis, Costinot &
             Rodriguez-Clare 2012 use 5; Head & Mayer 2014's central estimate is about 5).
         milex_adjustment_rate: Share of the gap to the target military burden closed a year.
+        milex_threat_response: How much the target military burden rises with perceived
+            threat: target = base x (1 + response x threat), base set so that the 2024 burden
+            is the target at the 2024 threat.
         capability_weight_gdp: Weight of the GDP share in the capability index.
         capability_weight_milex: Weight of the military-spending share.
         capability_weight_population: Weight of the population share.
@@ -51,6 +63,42 @@ class WorldModel(mesa.Model):
         distance_elasticity: Gravity coefficient of log distance (None: estimated).
         contiguity_effect: Gravity coefficient of a shared border (None: estimated).
         common_language_effect: Gravity coefficient of a common language (None: estimated).
+        affinity_trade_effect: Log change of a flow per unit change of the pair's affinity
+            since the start (an assumption; political proximity raises trade, e.g. Umana
+            Dajud 2013).
+        bloc_trade_effect: Log change of a flow when a pair comes to share a bloc (or stops).
+        affinity_drift_rate: Share of the gap to the interest-implied affinity closed a year.
+        alignment: Every country's alignment strategy (a name in `sim.alignment.STRATEGIES`)
+            or "mixed".
+        mixed_alignment: For "mixed": a preset name or a mapping (see
+            `sim.alignment.strategies.assign_strategies`); None: "europe_balances".
+        switching_cost: Score bonus of a country's current option (inertia).
+        choice_noise: Scale of the Gumbel noise in each alignment choice (logit choice).
+        balancing_threshold: Score of non-alignment for balancers (threat gap to beat).
+        hedging_threshold: Score of non-alignment for hedgers (higher than for balancers).
+        bandwagoning_threshold: Score of non-alignment for bandwagoners.
+        ideological_tolerance: Largest ideal-point distance to a bloc's centre an
+            ideological country will join.
+        economic_threshold: Smallest share of its trade a bloc must carry for an economic
+            country to join it.
+        bloc_split_threshold: A bloc whose cohesion (mean internal affinity) falls below this
+            splits in two.
+        bloc_formation_capability: Smallest capability share of a non-aligned country that
+            can found a bloc.
+        bloc_formation_affinity: Affinity to the founder that a non-aligned follower needs.
+        bloc_formation_followers: Followers needed to found a bloc.
+        strategy_USA: The United States' strategies, "+"-joined (see `sim.powers`).
+        strategy_CHN: China's strategies.
+        strategy_RUS: Russia's strategies.
+        wedge_strength: Strength in [0, 1] of any `wedge` strategy.
+        events: A named event set (`sim.events.EVENT_SETS`), a list of events, or None.
+        conflicts: Pairs of ISO3 codes at war at the start.
+        finance_adjustment_rate: Share of the gap to the target non-dollar share closed a year.
+        dollar_sanction_reach: How much US sanctions also cut a sanctioned country's trade with
+            third parties when settled in dollars.
+        initial_sanctions: Start from the sanctions in force in 2025
+            (`sim.powers.INITIAL_SANCTIONS`); False starts from none.
+        record_countries: Also record a per-country yearly table (off by default: it is big).
         rng: Seed or numpy Generator; the only source of randomness (None: fresh entropy).
     """
 
@@ -63,6 +111,7 @@ class WorldModel(mesa.Model):
         shock_sd: float = 0.019,
         trade_elasticity: float = 5.0,
         milex_adjustment_rate: float = 0.2,
+        milex_threat_response: float = 1.0,
         capability_weight_gdp: float = 1.0,
         capability_weight_milex: float = 1.0,
         capability_weight_population: float = 1.0,
@@ -71,20 +120,62 @@ class WorldModel(mesa.Model):
         distance_elasticity: float | None = None,
         contiguity_effect: float | None = None,
         common_language_effect: float | None = None,
+        affinity_trade_effect: float = 0.5,
+        bloc_trade_effect: float = 0.2,
+        affinity_drift_rate: float = 0.1,
+        alignment: str = "hedging",
+        mixed_alignment: str | Mapping | None = None,
+        switching_cost: float = 0.1,
+        choice_noise: float = 0.02,
+        balancing_threshold: float = 0.05,
+        hedging_threshold: float = 0.25,
+        bandwagoning_threshold: float = 0.1,
+        ideological_tolerance: float = 1.0,
+        economic_threshold: float = 0.3,
+        bloc_split_threshold: float = 0.0,
+        bloc_formation_capability: float = 0.04,
+        bloc_formation_affinity: float = 0.5,
+        bloc_formation_followers: int = 3,
+        strategy_USA: str = STATUS_QUO["USA"],
+        strategy_CHN: str = STATUS_QUO["CHN"],
+        strategy_RUS: str = STATUS_QUO["RUS"],
+        wedge_strength: float = 0.5,
+        events: str | Iterable | None = "status_quo",
+        conflicts: Iterable[tuple[str, str]] = CONFLICTS_2025,
+        finance_adjustment_rate: float = 0.1,
+        dollar_sanction_reach: float = 0.3,
+        initial_sanctions: bool = True,
+        record_countries: bool = False,
         rng: int | np.random.Generator | np.random.SeedSequence | None = None,
     ) -> None:
         """Build the model from a scenario; see the class docstring for the parameters."""
         super().__init__(rng=rng)
-        _check_range("convergence_rate", convergence_rate, 0.0, 1.0)
-        _check_range("shock_sd", shock_sd, 0.0, 1.0)
-        _check_range("trade_elasticity", trade_elasticity, 1e-6, 100.0)
-        _check_range("milex_adjustment_rate", milex_adjustment_rate, 0.0, 1.0)
+        for name, value, low, high in (
+            ("convergence_rate", convergence_rate, 0.0, 1.0),
+            ("shock_sd", shock_sd, 0.0, 1.0),
+            ("trade_elasticity", trade_elasticity, 1e-6, 100.0),
+            ("milex_adjustment_rate", milex_adjustment_rate, 0.0, 1.0),
+            ("milex_threat_response", milex_threat_response, 0.0, 100.0),
+            ("affinity_drift_rate", affinity_drift_rate, 0.0, 1.0),
+            ("switching_cost", switching_cost, 0.0, 10.0),
+            ("choice_noise", choice_noise, 0.0, 10.0),
+            ("wedge_strength", wedge_strength, 0.0, 1.0),
+            ("finance_adjustment_rate", finance_adjustment_rate, 0.0, 1.0),
+            ("dollar_sanction_reach", dollar_sanction_reach, 0.0, 1.0),
+            ("bloc_split_threshold", bloc_split_threshold, -1.0, 1.0),
+            ("bloc_formation_capability", bloc_formation_capability, 0.0, 1.0),
+            ("bloc_formation_affinity", bloc_formation_affinity, -1.0, 1.0),
+            ("bloc_formation_followers", bloc_formation_followers, 1, 10_000),
+        ):
+            if not low <= value <= high:
+                raise ValueError(f"{name}: expected a value in [{low}, {high}], got {value!r}")
         self.world = load_world(scenario)
-        self.year = int(start_year)
+        self.start_year = self.year = int(start_year)
         self.convergence_rate = float(convergence_rate)
         self.shock_sd = float(shock_sd)
         self.trade_elasticity = float(trade_elasticity)
         self.milex_adjustment_rate = float(milex_adjustment_rate)
+        self.milex_threat_response = float(milex_threat_response)
         self.capability_weights = (
             float(capability_weight_gdp),
             float(capability_weight_milex),
@@ -97,11 +188,44 @@ class WorldModel(mesa.Model):
             contiguity=contiguity_effect,
             common_language=common_language_effect,
         )
+        self.affinity_trade_effect = float(affinity_trade_effect)
+        self.bloc_trade_effect = float(bloc_trade_effect)
+        self.affinity_drift_rate = float(affinity_drift_rate)
+        self.switching_cost = float(switching_cost)
+        self.choice_noise = float(choice_noise)
+        self.thresholds = {
+            "balancing": float(balancing_threshold),
+            "hedging": float(hedging_threshold),
+            "bandwagoning": float(bandwagoning_threshold),
+            "ideological": float(ideological_tolerance),
+            "economic": float(economic_threshold),
+        }
+        self.bloc_split_threshold = float(bloc_split_threshold)
+        self.bloc_formation_capability = float(bloc_formation_capability)
+        self.bloc_formation_affinity = float(bloc_formation_affinity)
+        self.bloc_formation_followers = int(bloc_formation_followers)
+        self.wedge_strength = float(wedge_strength)
+        self.finance_adjustment_rate = float(finance_adjustment_rate)
+        self.dollar_sanction_reach = float(dollar_sanction_reach)
+        self.events = schedule(events)
+
         self._init_state(self.world)
+        self.strategies = assign_strategies(alignment, self.world.countries, mixed_alignment)
+        requested = {"USA": strategy_USA, "CHN": strategy_CHN, "RUS": strategy_RUS}
+        self.power_strategies = {
+            self.row[code]: parse_strategies(requested[code], f"strategy_{code}")
+            for code in GREAT_POWERS
+            if code in self.row
+        }
+        self.conflicts = [
+            (self.row[a], self.row[b]) for a, b in conflicts if a in self.row and b in self.row
+        ]
+        self._init_politics(initial_sanctions)
+
         self.countries = [Country(self, i) for i in range(self.n)]
-        self._by_iso3 = {c.iso3: c for c in self.countries}
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: _outcome(name) for name in self.outcome_names()}
+            model_reporters={name: _outcome(name) for name in OUTCOME_NAMES},
+            agent_reporters=country_reporters() if record_countries else None,
         )
         self.record()
 
@@ -111,30 +235,77 @@ class WorldModel(mesa.Model):
         table = world.countries
         self.n = world.n
         self._iso3 = table["iso3"].to_numpy(dtype=str)
+        self.row = {code: i for i, code in enumerate(self._iso3)}
         self._gdp_usd = table["gdp_usd"].to_numpy(dtype=float).copy()
         self._population = table["population"].to_numpy(dtype=float).copy()
         self._population_growth = table["population_growth"].to_numpy(dtype=float)
         self._trend_growth = table["trend_growth"].to_numpy(dtype=float)
         self._gdp_per_capita_start = self._gdp_usd / self._population
         self._milex_share = table["milex_share_gdp"].to_numpy(dtype=float).copy()
-        self._milex_target = self._milex_share.copy()
         self._milex_usd = self._milex_share * self._gdp_usd
+        self._ideal_point = table["ideal_point"].to_numpy(dtype=float)
         self._growth = np.zeros(self.n)
+        self.memberships = {org: table[org].to_numpy(dtype=bool).copy() for org in MEMBERSHIPS}
         self.sanctions = np.zeros((self.n, self.n))
+        self.trade_shift = np.zeros((self.n, self.n))
         self._resistance = bilateral_resistance(
             self.gravity, world.distance_km, world.contiguity, world.common_language
         )
+        self._near = diplomacy.proximity(world.distance_km)
+        self._ideology = diplomacy.ideological_similarity(self._ideal_point)
         self._trade_without_policy = np.empty((self.n, self.n))
         self._trade_usd = np.empty((self.n, self.n))
-        self._actor_weights = np.array(
-            [table["eu"].to_numpy(bool) if a == "EU" else self._iso3 == a for a in TRACKED_ACTORS],
-            dtype=float,
-        )
-        # an actor absent from the scenario (no USA in a synthetic world) records NaN, not 0
-        self._actor_missing = np.where(self._actor_weights.any(axis=1), 0.0, np.nan)
         self.update_capability()
+
+    def _init_politics(self, initial_sanctions: bool) -> None:
+        self.blocs, self.bloc = initial_blocs(self.world.countries, self.year)
+        self.refresh_memberships()
+        self.refresh_conflicts()
+        same_bloc = diplomacy.bloc_alignment(self.bloc)
+        self.affinity = diplomacy.affinity_target(
+            self._ideology,
+            self._shared_membership,
+            same_bloc,
+            np.zeros((self.n, self.n)),
+            np.zeros((self.n, self.n)),
+            self._conflict,
+        )
+        self._affinity_start = self.affinity.copy()
+        self._same_bloc_start = same_bloc > 0
+        for imposer, target, intensity in INITIAL_SANCTIONS if initial_sanctions else ():
+            names = [b.name for b in self.blocs]
+            if target not in self.row or (imposer not in self.row and imposer not in names):
+                continue
+            rows = (
+                np.flatnonzero(self.bloc == names.index(imposer))
+                if imposer in names
+                else [self.row[imposer]]
+            )
+            self.sanctions[rows, self.row[target]] = intensity
+        eurasian = np.zeros(self.n, bool)
+        if "Eurasia" in [b.name for b in self.blocs]:
+            eurasian = self.bloc == [b.name for b in self.blocs].index("Eurasia")
+        self.non_dollar_share = finance.initial_non_dollar_share(
+            eurasian, self.sanctions.max(axis=0)
+        )
+        self.alignment_bonus = np.zeros((self.n, len(self.blocs) + 1))
         self.trade()
+        self.perceive_threat()
+        threat = self.max_threat()
+        self._milex_base = self._milex_share / (1.0 + self.milex_threat_response * threat)
         self._gains_applied = self._gains_level.copy()
+        self.ru_cn_split_year = np.nan
+        self.transition_years = {"gdp": np.nan, "capability": np.nan}
+
+    def refresh_memberships(self) -> None:
+        """Recompute shared membership after a change of the membership flags."""
+        self._shared_membership = diplomacy.shared_membership(self.memberships)
+
+    def refresh_conflicts(self) -> None:
+        """Recompute the conflict matrix after a change of `conflicts`."""
+        self._conflict = np.zeros((self.n, self.n))
+        for a, b in self.conflicts:
+            self._conflict[a, b] = self._conflict[b, a] = -1.0
 
     @property
     def iso3(self) -> np.ndarray:
@@ -167,6 +338,11 @@ class WorldModel(mesa.Model):
         return _readonly(self._capability)
 
     @property
+    def ideal_point(self) -> np.ndarray:
+        """UNGA ideal points (N,)."""
+        return _readonly(self._ideal_point)
+
+    @property
     def distance_km(self) -> np.ndarray:
         """Great-circle distance between capitals (N, N), km."""
         return self.world.distance_km
@@ -178,18 +354,44 @@ class WorldModel(mesa.Model):
 
     def country(self, iso3: str) -> Country:
         """The `Country` agent with this ISO3 code."""
-        return self._by_iso3[iso3]
+        return self.countries[self.row[iso3]]
+
+    def membership(self) -> np.ndarray:
+        """(N, B) 0/1 matrix of bloc membership."""
+        return membership_matrix(self.bloc, len(self.blocs))
+
+    def bloc_capability(self) -> np.ndarray:
+        """Each bloc's share of world capability (B,)."""
+        return self._capability @ self.membership()
+
+    def max_threat(self) -> np.ndarray:
+        """The largest threat each country perceives from any bloc or great power (N,)."""
+        threats = np.hstack([self.bloc_threat, self.power_threat])
+        return threats.max(axis=1) if threats.shape[1] else np.zeros(self.n)
 
     # -- the year ----------------------------------------------------------------------
 
     def step(self) -> None:
         """Advance one year, phase by phase."""
         self.year += 1
+        self.apply_events()
         self.grow_economy()
         self.adjust_military()
         self.update_capability()
         self.trade()
+        self.act_great_powers()
+        self.drift_affinity()
+        self.perceive_threat()
+        self.align()
+        self.update_blocs()
+        self.settle_finance()
         self.record()
+
+    def apply_events(self) -> None:
+        """Apply this year's scheduled events, in schedule order."""
+        for event in self.events:
+            if event.year == self.year:
+                event.apply(self)
 
     def grow_economy(self) -> None:
         """GDP grows by trend with convergence, plus new gains from trade, plus a shock."""
@@ -205,10 +407,9 @@ class WorldModel(mesa.Model):
         self._population *= 1.0 + self._population_growth
 
     def adjust_military(self) -> None:
-        """The military burden moves part of the way toward its target (here: its 2024 level)."""
-        self._milex_share = adjust_toward(
-            self._milex_share, self._milex_target, self.milex_adjustment_rate
-        )
+        """The military burden moves part of the way toward what the perceived threat calls for."""
+        target = self._milex_base * (1.0 + self.milex_threat_response * self.max_threat())
+        self._milex_share = adjust_toward(self._milex_share, target, self.milex_adjustment_rate)
         self._milex_usd = self._milex_share * self._gdp_usd
 
     def update_capability(self) -> None:
@@ -218,20 +419,162 @@ class WorldModel(mesa.Model):
         )
 
     def trade(self) -> None:
-        """Gravity flows at this year's GDP, cut by sanctions; the gains-from-trade level."""
+        """Gravity flows at this year's GDP, moved by politics and cut by sanctions."""
         base = gravity_flows(
             self._resistance, self._gdp_usd, self.gravity, out=self._trade_without_policy
         )
-        if self.sanctions.any():
-            np.clip(self.sanctions, 0.0, 1.0, out=self.sanctions)
-            # an embargo cuts the flows both ways, whoever imposes it
-            np.multiply(
-                base, 1.0 - np.maximum(self.sanctions, self.sanctions.T), out=self._trade_usd
+        np.clip(self.sanctions, 0.0, 1.0, out=self.sanctions)
+        same_bloc = diplomacy.bloc_alignment(self.bloc) > 0
+        log_policy = (
+            self.affinity_trade_effect * (self.affinity - self._affinity_start)
+            + self.bloc_trade_effect * (same_bloc.astype(float) - self._same_bloc_start)
+            + self.trade_shift
+        )
+        # an embargo cuts the flows both ways, whoever imposes it
+        open_share = 1.0 - np.maximum(self.sanctions, self.sanctions.T)
+        us_sanctions = self._us_sanctions()
+        if us_sanctions.any():
+            open_share *= finance.secondary_cut(
+                us_sanctions, self.non_dollar_share, self.dollar_sanction_reach
             )
-        else:
-            np.copyto(self._trade_usd, base)
+        np.multiply(base, np.exp(log_policy), out=self._trade_usd)
+        self._trade_usd *= open_share
         self._gains_level = gains_from_trade(
             self._trade_usd.sum(axis=0), base.sum(axis=0), self._gdp_usd, self.trade_elasticity
+        )
+
+    def _us_sanctions(self) -> np.ndarray:
+        return self.sanctions[self.row["USA"]] if "USA" in self.row else np.zeros(self.n)
+
+    def act_great_powers(self) -> None:
+        """Each great power applies its strategies (affinity, sanctions, offers)."""
+        self.alignment_bonus = np.zeros((self.n, len(self.blocs) + 1))
+        for power, names in self.power_strategies.items():
+            for name in names:
+                POWER_STRATEGIES[name](self, power, self.wedge_strength)
+
+    def drift_affinity(self) -> None:
+        """Affinity moves part of the way toward what interests imply."""
+        threats = np.hstack([self.bloc_threat, self.power_threat])
+        target = diplomacy.affinity_target(
+            self._ideology,
+            self._shared_membership,
+            diplomacy.bloc_alignment(self.bloc),
+            diplomacy.trade_interdependence(self._trade_usd, self._gdp_usd),
+            diplomacy.common_threat(threats),
+            self._conflict,
+        )
+        self.affinity += self.affinity_drift_rate * (target - self.affinity)
+        self.affinity = np.clip(0.5 * (self.affinity + self.affinity.T), -1.0, 1.0)
+        np.fill_diagonal(self.affinity, 1.0)
+
+    def perceive_threat(self) -> None:
+        """Threat from every bloc and great power, from capability, proximity and hostility."""
+        self._pair_threat = diplomacy.pairwise_threat(self._capability, self._near, self.affinity)
+        self.bloc_threat = diplomacy.group_threat(self._pair_threat, self.membership())
+        powers = np.zeros((self.n, len(self.power_strategies)))
+        for k, power in enumerate(self.power_strategies):
+            powers[power, k] = 1.0
+        self.power_threat = diplomacy.group_threat(self._pair_threat, powers)
+
+    def alignment_context(self) -> AlignmentContext:
+        """What the alignment strategies see this year."""
+        members = self.membership()
+        cap = self._capability
+        weighted = self.affinity * cap[None, :]
+        np.fill_diagonal(weighted, 0.0)
+        gain = weighted @ members
+        others = cap @ members - cap[:, None] * members
+        affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
+        two_way = self._trade_usd + self._trade_usd.T
+        total = two_way.sum(axis=1, keepdims=True)
+        trade_share = np.divide(two_way @ members, total, out=np.zeros_like(gain), where=total > 0)
+        bloc_cap = cap @ members
+        centre = np.divide(
+            (cap * self._ideal_point) @ members,
+            bloc_cap,
+            out=np.zeros(len(self.blocs)),
+            where=bloc_cap > 0,
+        )
+        return AlignmentContext(
+            bloc_threat=self.bloc_threat,
+            bloc_capability=bloc_cap,
+            affinity_to_bloc=affinity_to_bloc,
+            trade_share=trade_share,
+            ideology_gap=np.abs(self._ideal_point[:, None] - centre[None, :]),
+            landscape_gain=gain,
+            thresholds=self.thresholds,
+        )
+
+    def align(self) -> None:
+        """Each country applies its strategy; leaders stay with the blocs they lead."""
+        n_options = len(self.blocs) + 1
+        ctx = self.alignment_context()
+        scores = np.empty((self.n, n_options))
+        for name in np.unique(self.strategies):
+            who = np.flatnonzero(self.strategies == name)
+            scores[who] = STRATEGIES[name](ctx, who)
+        scores += self.alignment_bonus
+        inactive = np.array([not b.active for b in self.blocs], dtype=bool)
+        scores[:, 1:][:, inactive] = -np.inf
+        noise = self.choice_noise * self.rng.gumbel(size=(self.n, n_options))
+        chosen = choose(scores, self.bloc + 1, self.switching_cost, noise) - 1
+        for b, bloc in enumerate(self.blocs):
+            if bloc.active:
+                chosen[bloc.leader] = b
+        self.bloc = chosen
+
+    def update_blocs(self) -> None:
+        """Blocs that lost cohesion split; strong non-aligned countries may found new ones."""
+        for b, bloc in enumerate(list(self.blocs)):
+            if not bloc.active:
+                continue
+            members = np.flatnonzero(self.bloc == b)
+            if len(members) < 3:
+                continue
+            if cohesion(self.affinity, self.bloc, len(self.blocs))[b] < self.bloc_split_threshold:
+                leaving = bisect(self.affinity, members, bloc.leader)
+                if len(leaving):
+                    leader = int(leaving[np.argmax(self._capability[leaving])])
+                    self._found_bloc(f"{self._iso3[leader]}-led", leader, leaving)
+        for candidate in np.argsort(-self._capability):
+            if self._capability[candidate] < self.bloc_formation_capability:
+                break
+            if self.bloc[candidate] >= 0:
+                continue
+            outside = np.flatnonzero(self.bloc < 0)
+            friends = outside[
+                (self.affinity[candidate, outside] >= self.bloc_formation_affinity)
+                & (outside != candidate)
+            ]
+            if len(friends) >= self.bloc_formation_followers:
+                self._found_bloc(
+                    f"{self._iso3[candidate]}-led", int(candidate), np.append(friends, candidate)
+                )
+        for b, bloc in enumerate(self.blocs):
+            if bloc.active and not (self.bloc == b).any():
+                bloc.active = False
+
+    def _found_bloc(self, name: str, leader: int, members: np.ndarray) -> None:
+        names = {b.name for b in self.blocs}
+        while name in names:
+            name += "+"
+        self.blocs.append(Bloc(name, leader, self.year))
+        self.bloc[members] = len(self.blocs) - 1
+
+    def settle_finance(self) -> None:
+        """Non-dollar shares move toward bloc stance, sanctions exposure and partners' use."""
+        stance = np.full(self.n, finance.BASELINE_SHARE)
+        for b, bloc in enumerate(self.blocs):
+            if bloc.active:
+                stance[self.bloc == b] = self.non_dollar_share[bloc.leader]
+        target = finance.target_share(
+            stance,
+            self._us_sanctions(),
+            finance.partner_share(self._trade_usd, self.non_dollar_share),
+        )
+        self.non_dollar_share = adjust_toward(
+            self.non_dollar_share, target, self.finance_adjustment_rate
         )
 
     # -- outcomes ----------------------------------------------------------------------
@@ -239,33 +582,13 @@ class WorldModel(mesa.Model):
     @staticmethod
     def outcome_names() -> list[str]:
         """Names of the yearly outcomes, in the order they are recorded."""
-        names = ["year", "gdp_world_usd", "trade_world_usd"]
-        names += [f"gdp_share_{a}" for a in TRACKED_ACTORS]
-        names += [f"capability_share_{a}" for a in TRACKED_ACTORS]
-        return names
+        return list(OUTCOME_NAMES)
 
     def record(self) -> None:
         """Compute this year's outcomes and hand them to the DataCollector."""
-        world_gdp = self._gdp_usd.sum()
-        gdp_share = self._actor_weights @ self._gdp_usd / world_gdp + self._actor_missing
-        capability_share = self._actor_weights @ self._capability + self._actor_missing
-        self.outcomes = {
-            "year": self.year,
-            "gdp_world_usd": float(world_gdp),
-            "trade_world_usd": float(self._trade_usd.sum()),
-            **{f"gdp_share_{a}": float(s) for a, s in zip(TRACKED_ACTORS, gdp_share, strict=True)},
-            **{
-                f"capability_share_{a}": float(s)
-                for a, s in zip(TRACKED_ACTORS, capability_share, strict=True)
-            },
-        }
+        self.outcomes = yearly_outcomes(self)
         self.datacollector.collect(self)
 
 
 def _outcome(name: str):
     return lambda model: model.outcomes[name]
-
-
-def _check_range(name: str, value: float, low: float, high: float) -> None:
-    if not low <= value <= high:
-        raise ValueError(f"{name}: expected a value in [{low}, {high}], got {value!r}")

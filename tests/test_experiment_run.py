@@ -38,7 +38,16 @@ def test_run_writes_tables_and_figure(tmp_path):
 
 
 def test_model_overrides_reach_the_model(tmp_path):
-    tables = run(config("replicates=2", "steps=2", "+model.shock_sd=0.0", "figure=false"), tmp_path)
+    tables = run(
+        config(
+            "replicates=2",
+            "steps=2",
+            "+model.shock_sd=0.0",
+            "+model.choice_noise=0.0",
+            "figure=false",
+        ),
+        tmp_path,
+    )
     first, second = (t.reset_index(drop=True) for _, t in tables["steps"].groupby("replicate"))
     pd.testing.assert_frame_equal(
         first.drop(columns="replicate"), second.drop(columns="replicate"), check_exact=True

@@ -1,0 +1,114 @@
+"""Blocs: named groupings of countries with a leader, their cohesion, splits and formation.
+
+The initial blocs follow a documented rule from 2025 facts (`initial_blocs`). Each country
+is in exactly one bloc or non-aligned (bloc -1). A bloc whose cohesion (mean affinity among
+its members) falls below a threshold splits in two along the sign of the leading
+eigenvector of its members' affinity matrix (spectral bisection, Fiedler 1973 / Newman
+2006's modularity method applied to a signed affinity matrix); the part holding the leader
+keeps the name. A non-aligned country strong enough to lead can found a bloc with the
+non-aligned countries that like it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+NON_ALIGNED = -1
+
+#: United States treaty allies outside NATO (bilateral treaties with Japan, South Korea and
+#: the Philippines; ANZUS with Australia and New Zealand; US Department of State, "U.S.
+#: Collective Defense Arrangements"). Thailand (Manila Pact) is left out: it is a BRICS
+#: partner country since 2025. The Rio Treaty is treated as dormant.
+US_TREATY_ALLIES = ("JPN", "KOR", "PHL", "AUS", "NZL")
+#: States bound to Russia or China by a mutual-defence treaty in force in 2025: the CSTO
+#: members taking part (Armenia froze its participation in 2024) and North Korea (1961
+#: treaty with China; 2024 Comprehensive Strategic Partnership treaty with Russia).
+EURASIAN_TREATY_PARTNERS = ("BLR", "KAZ", "KGZ", "TJK", "PRK")
+
+
+@dataclass
+class Bloc:
+    """A bloc: its name and its leader (row index of the country that leads it)."""
+
+    name: str
+    leader: int
+    founded: int
+    active: bool = True
+
+
+def initial_blocs(countries: pd.DataFrame, year: int) -> tuple[list[Bloc], np.ndarray]:
+    """The 2025 blocs, by rule: a Western bloc, a Eurasian bloc, everyone else non-aligned.
+
+    West: NATO, EU and G7 members and the United States' treaty allies, led by the United
+    States. Eurasia: China, Russia and their mutual-defence treaty partners, led by China
+    (the larger by capability). In a scenario lacking the United States or China the
+    corresponding bloc is left out.
+
+    Args:
+        countries: The scenario's country table.
+        year: The scenario year (recorded as the blocs' founding year).
+
+    Returns:
+        The blocs and the bloc index of every country (-1: non-aligned).
+    """
+    iso3 = countries["iso3"].to_numpy(dtype=str)
+    row = {code: i for i, code in enumerate(iso3)}
+    bloc = np.full(len(iso3), NON_ALIGNED)
+    blocs: list[Bloc] = []
+    if "USA" in row:
+        west = (
+            countries["nato"].to_numpy(bool)
+            | countries["eu"].to_numpy(bool)
+            | countries["g7"].to_numpy(bool)
+            | np.isin(iso3, US_TREATY_ALLIES)
+        )
+        west[row["USA"]] = True
+        bloc[west] = len(blocs)
+        blocs.append(Bloc("West", row["USA"], year))
+    if "CHN" in row:
+        eurasia = np.isin(iso3, ("CHN", "RUS", *EURASIAN_TREATY_PARTNERS)) & (bloc < 0)
+        bloc[eurasia] = len(blocs)
+        blocs.append(Bloc("Eurasia", row["CHN"], year))
+    return blocs, bloc
+
+
+def membership_matrix(bloc: np.ndarray, n_blocs: int) -> np.ndarray:
+    """(N, B) 0/1 matrix: country i is in bloc b."""
+    matrix = np.zeros((len(bloc), n_blocs))
+    aligned = bloc >= 0
+    matrix[np.flatnonzero(aligned), bloc[aligned]] = 1.0
+    return matrix
+
+
+def cohesion(affinity: np.ndarray, bloc: np.ndarray, n_blocs: int) -> np.ndarray:
+    """Mean affinity among each bloc's members (B,); NaN for blocs with fewer than 2."""
+    members = membership_matrix(bloc, n_blocs)
+    size = members.sum(axis=0)
+    # sum over pairs i != j in the bloc: M^T A M minus the unit diagonal
+    within = np.einsum("ib,ij,jb->b", members, affinity, members) - size
+    pairs = size * (size - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(pairs > 0, within / np.where(pairs > 0, pairs, 1), np.nan)
+
+
+def bisect(affinity: np.ndarray, members: np.ndarray, leader: int) -> np.ndarray:
+    """Split a bloc's members in two by the leading eigenvector of their affinity matrix.
+
+    Args:
+        affinity: Full affinity matrix (N, N).
+        members: Row indices of the bloc's members.
+        leader: Row index of the leader (stays in the first part).
+
+    Returns:
+        The members that leave with the second part.
+    """
+    sub = affinity[np.ix_(members, members)]
+    centred = sub - sub.mean()
+    _, vectors = np.linalg.eigh(centred)
+    lead = vectors[:, -1]
+    leader_side = np.sign(lead[np.flatnonzero(members == leader)[0]]) or 1.0
+    leaving = members[np.sign(lead) == -leader_side]
+    return leaving

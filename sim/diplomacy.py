@@ -1,0 +1,156 @@
+"""The diplomacy phase: affinity between countries and the threat each perceives.
+
+Affinity is a symmetric (N, N) matrix in [-1, 1] (1 on the diagonal). It starts from the data
+(ideological distance of UNGA ideal points, Bailey, Strezhnev & Voeten 2017; shared
+memberships and alliances; bloc opposition; listed armed conflicts) and each year drifts part
+of the way toward what interests imply: the same terms plus trade interdependence (Keohane &
+Nye 1977) and a common threat, plus the great powers' actions (`sim.powers`).
+
+Threat follows Walt's balance of threat (Walt 1987, "The Origins of Alliances"): the threat
+country i perceives from country j grows with j's capability, its proximity (decaying with
+distance) and its hostility toward i (negative affinity). A bloc's or great power's threat is
+the sum over its members.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Ideal-point distance at which ideological similarity reaches -1 (the 2024 points span
+#: about 4 units, from Syria's -1.8 to the United States' 2.2).
+IDEOLOGY_SCALE = 2.0
+#: Memberships that carry a mutual-defence commitment (weigh double in shared membership).
+ALLIANCES = ("nato", "csto")
+#: Other shared memberships that make countries friendlier.
+GROUPINGS = ("eu", "g7", "brics", "sco", "eaeu", "asean", "au", "arab_league")
+#: Distance (km) at which the proximity of a threat has halved: proximity = 1 / (1 + d / D),
+#: a power-law loss-of-strength gradient (Boulding 1962, "Conflict and Defense").
+THREAT_DISTANCE_KM = 2000.0
+
+#: Weights of the affinity terms (the sum of absolute weights is about 1, so that the target
+#: stays mostly inside [-1, 1] before clipping).
+WEIGHT_IDEOLOGY = 0.45
+WEIGHT_MEMBERSHIP = 0.25
+WEIGHT_BLOC = 0.30
+WEIGHT_TRADE = 0.20
+WEIGHT_COMMON_THREAT = 0.20
+
+
+def ideological_similarity(ideal_point: np.ndarray) -> np.ndarray:
+    """1 - |ideal point distance| / IDEOLOGY_SCALE, clipped to [-1, 1] (N, N)."""
+    gap = np.abs(ideal_point[:, None] - ideal_point[None, :])
+    return np.clip(1.0 - gap / IDEOLOGY_SCALE, -1.0, 1.0)
+
+
+def shared_membership(flags: dict[str, np.ndarray]) -> np.ndarray:
+    """Shared alliances (weight 2) and groupings (weight 1), saturating at 1 (N, N).
+
+    Args:
+        flags: Membership name -> bool array (N,); missing names are ignored.
+
+    Returns:
+        Values in [0, 1], zero diagonal.
+    """
+    n = len(next(iter(flags.values())))
+    score = np.zeros((n, n))
+    for name, flag in flags.items():
+        weight = 2.0 if name in ALLIANCES else 1.0 if name in GROUPINGS else 0.0
+        if weight:
+            member = flag.astype(float)
+            score += weight * np.outer(member, member)
+    np.fill_diagonal(score, 0.0)
+    return np.minimum(score / 3.0, 1.0)
+
+
+def bloc_alignment(bloc: np.ndarray) -> np.ndarray:
+    """+1 for two members of the same bloc, -1 for members of different blocs, else 0."""
+    aligned = bloc >= 0
+    both = aligned[:, None] & aligned[None, :]
+    same = bloc[:, None] == bloc[None, :]
+    return np.where(both, np.where(same, 1.0, -1.0), 0.0)
+
+
+def trade_interdependence(trade_usd: np.ndarray, gdp_usd: np.ndarray) -> np.ndarray:
+    """Two-way trade relative to the smaller partner's GDP, saturating: 1 - exp(-10 x) (N, N).
+
+    A pair trading 10% of the smaller economy's GDP scores about 0.63.
+    """
+    two_way = trade_usd + trade_usd.T
+    smaller = np.minimum(gdp_usd[:, None], gdp_usd[None, :])
+    return 1.0 - np.exp(-10.0 * two_way / smaller)
+
+
+def proximity(distance_km: np.ndarray) -> np.ndarray:
+    """1 / (1 + distance / THREAT_DISTANCE_KM), zero diagonal (N, N)."""
+    near = 1.0 / (1.0 + distance_km / THREAT_DISTANCE_KM)
+    np.fill_diagonal(near, 0.0)
+    return near
+
+
+def pairwise_threat(capability: np.ndarray, near: np.ndarray, affinity: np.ndarray) -> np.ndarray:
+    """Threat i perceives from j: relative power * proximity_ij * hostility_ij (N, N).
+
+    Relative power is capability_j / (capability_i + capability_j): a threat is measured
+    against one's own strength (Walt's aggregate power); hostility is max(0, -affinity).
+    """
+    hostility = np.maximum(-affinity, 0.0)
+    total = capability[:, None] + capability[None, :]
+    relative = np.divide(capability[None, :], total, out=np.zeros_like(near), where=total > 0)
+    return relative * near * hostility
+
+
+def group_threat(threat: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """Threat each country perceives from each group (bloc or great power): (N, G).
+
+    Args:
+        threat: Pairwise threat (N, N).
+        membership: (N, G) 0/1 matrix of group members.
+
+    Returns:
+        Sum of the members' threats, at most 1.
+    """
+    return np.minimum(threat @ membership, 1.0)
+
+
+def common_threat(group_threats: np.ndarray) -> np.ndarray:
+    """How far two countries fear the same group: max over groups of min(T_ig, T_jg) (N, N)."""
+    n = len(group_threats)
+    shared = np.zeros((n, n))
+    for column in group_threats.T:  # few groups: a loop keeps memory at N x N
+        np.maximum(shared, np.minimum.outer(column, column), out=shared)
+    np.fill_diagonal(shared, 0.0)
+    return shared
+
+
+def affinity_target(
+    ideology: np.ndarray,
+    membership: np.ndarray,
+    blocs: np.ndarray,
+    interdependence: np.ndarray,
+    shared_threat: np.ndarray,
+    conflict: np.ndarray,
+) -> np.ndarray:
+    """What interests imply for affinity, clipped to [-1, 1] with a unit diagonal.
+
+    Args:
+        ideology: Ideological similarity (N, N), in [-1, 1].
+        membership: Shared membership (N, N), in [0, 1].
+        blocs: Bloc alignment (N, N), -1, 0 or 1.
+        interdependence: Trade interdependence (N, N), in [0, 1].
+        shared_threat: Common threat (N, N), in [0, 1].
+        conflict: -1 for pairs at war, else 0 (N, N).
+
+    Returns:
+        The target affinity (N, N).
+    """
+    target = (
+        WEIGHT_IDEOLOGY * ideology
+        + WEIGHT_MEMBERSHIP * membership
+        + WEIGHT_BLOC * blocs
+        + WEIGHT_TRADE * interdependence
+        + WEIGHT_COMMON_THREAT * shared_threat
+        + 2.0 * conflict
+    )
+    np.clip(target, -1.0, 1.0, out=target)
+    np.fill_diagonal(target, 1.0)
+    return target

@@ -1,0 +1,154 @@
+"""Yearly outcomes: the DataCollector's model reporters, as one function over the model.
+
+Names are snake_case with units or groups in them. Blocs present in 2025 ("West",
+"Eurasia") have their own columns; blocs founded later are summed in `*_bloc_other`.
+Polarity is the effective number of poles over capability shares (Laakso & Taagepera 1979),
+each bloc one pole and each non-aligned country its own pole.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.blocs import cohesion
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
+
+#: Actors whose GDP and capability shares are recorded every year ("EU": the 27 together).
+TRACKED_ACTORS = ("USA", "CHN", "RUS", "IND", "EU")
+#: The 2025 blocs (see `sim.blocs.initial_blocs`).
+INITIAL_BLOCS = ("West", "Eurasia")
+#: The Global South: members of the African, Asia-Pacific and Latin American and Caribbean
+#: UN regional groups, less China, Japan and South Korea (a common convention, close to the
+#: G77's membership; UNCTAD uses a similar economic grouping).
+GLOBAL_SOUTH_GROUPS = ("African", "Asia-Pacific", "GRULAC")
+GLOBAL_SOUTH_EXCLUDED = ("CHN", "JPN", "KOR")
+ALIGNMENTS = (*INITIAL_BLOCS, "other", "nonaligned")
+
+OUTCOME_NAMES: tuple[str, ...] = (
+    "year",
+    "gdp_world_usd",
+    "trade_world_usd",
+    *(f"gdp_share_{a}" for a in TRACKED_ACTORS),
+    *(f"capability_share_{a}" for a in TRACKED_ACTORS),
+    "polarity",
+    "n_blocs",
+    "nonaligned_count",
+    *(f"bloc_size_{b}" for b in (*INITIAL_BLOCS, "other")),
+    *(f"bloc_cohesion_{b}" for b in INITIAL_BLOCS),
+    *(f"capability_share_bloc_{b}" for b in (*INITIAL_BLOCS, "other")),
+    *(f"gdp_share_bloc_{b}" for b in (*INITIAL_BLOCS, "other")),
+    "ru_cn_aligned",
+    "ru_cn_split_year",
+    *(f"global_south_share_{a}" for a in ALIGNMENTS),
+    "intra_bloc_trade_share",
+    "non_dollar_trade_share",
+    "year_gdp_CHN_passes_USA",
+    "year_capability_CHN_passes_USA",
+)
+
+
+def global_south(model: WorldModel) -> np.ndarray:
+    """(N,) bool: the country belongs to the Global South (see GLOBAL_SOUTH_GROUPS)."""
+    table = model.world.countries
+    return table["un_regional_group"].isin(GLOBAL_SOUTH_GROUPS).to_numpy() & ~np.isin(
+        model.iso3, GLOBAL_SOUTH_EXCLUDED
+    )
+
+
+def _actor_weights(model: WorldModel) -> np.ndarray:
+    eu = model.memberships["eu"]
+    return np.array([eu if a == "EU" else model.iso3 == a for a in TRACKED_ACTORS], dtype=float)
+
+
+def yearly_outcomes(model: WorldModel) -> dict[str, float]:
+    """All yearly outcomes of the model's current state (plain floats and ints)."""
+    gdp, cap, bloc = model.gdp_usd, model.capability, model.bloc
+    world_gdp = gdp.sum()
+    weights = _actor_weights(model)
+    missing = np.where(weights.any(axis=1), 0.0, np.nan)  # an absent actor records NaN
+    gdp_share = weights @ gdp / world_gdp + missing
+    cap_share = weights @ cap + missing
+    out: dict[str, float] = {
+        "year": int(model.year),
+        "gdp_world_usd": float(world_gdp),
+        "trade_world_usd": float(model.trade_usd.sum()),
+    }
+    out.update({f"gdp_share_{a}": float(v) for a, v in zip(TRACKED_ACTORS, gdp_share, strict=True)})
+    out.update(
+        {f"capability_share_{a}": float(v) for a, v in zip(TRACKED_ACTORS, cap_share, strict=True)}
+    )
+
+    members = model.membership()
+    bloc_cap = cap @ members
+    active = members.sum(axis=0) > 0
+    poles = np.concatenate([bloc_cap[active], cap[bloc < 0]])
+    out["polarity"] = float(1.0 / np.sum(poles**2))
+    out["n_blocs"] = int(active.sum())
+    out["nonaligned_count"] = int((bloc < 0).sum())
+
+    names = [b.name for b in model.blocs]
+    coh = cohesion(model.affinity, bloc, len(model.blocs))
+    labels = np.array(["nonaligned"] * model.n, dtype=object)
+    for b, name in enumerate(names):
+        labels[bloc == b] = name if name in INITIAL_BLOCS else "other"
+    for name in (*INITIAL_BLOCS, "other"):
+        mask = labels == name
+        out[f"bloc_size_{name}"] = int(mask.sum())
+        out[f"capability_share_bloc_{name}"] = float(cap[mask].sum())
+        out[f"gdp_share_bloc_{name}"] = float(gdp[mask].sum() / world_gdp)
+    for name in INITIAL_BLOCS:
+        out[f"bloc_cohesion_{name}"] = float(coh[names.index(name)]) if name in names else np.nan
+
+    if "RUS" in model.row and "CHN" in model.row:
+        rus, chn = bloc[model.row["RUS"]], bloc[model.row["CHN"]]
+        aligned = bool(rus >= 0 and rus == chn)
+        if not aligned and np.isnan(model.ru_cn_split_year) and model.year > model.start_year:
+            model.ru_cn_split_year = float(model.year)
+        out["ru_cn_aligned"] = int(aligned)
+    else:
+        out["ru_cn_aligned"] = np.nan
+    out["ru_cn_split_year"] = model.ru_cn_split_year
+
+    south = global_south(model)
+    for name in ALIGNMENTS:
+        out[f"global_south_share_{name}"] = (
+            float((labels[south] == name).mean()) if south.any() else np.nan
+        )
+
+    trade = model.trade_usd
+    total = trade.sum()
+    same = (bloc[:, None] == bloc[None, :]) & (bloc[:, None] >= 0)
+    out["intra_bloc_trade_share"] = float(trade[same].sum() / total) if total > 0 else np.nan
+    share = model.non_dollar_share
+    settled = 0.5 * (share[:, None] + share[None, :])
+    out["non_dollar_trade_share"] = float((trade * settled).sum() / total) if total > 0 else np.nan
+
+    for kind, values in (("gdp", gdp), ("capability", cap)):
+        if (
+            "CHN" in model.row
+            and "USA" in model.row
+            and np.isnan(model.transition_years[kind])
+            and values[model.row["CHN"]] > values[model.row["USA"]]
+        ):
+            model.transition_years[kind] = float(model.year)
+        out[f"year_{kind}_CHN_passes_USA"] = model.transition_years[kind]
+    return out
+
+
+def country_reporters() -> dict:
+    """Agent reporters of the optional per-country yearly table."""
+    return {
+        "iso3": "iso3",
+        "bloc": "bloc_name",
+        "strategy": "strategy",
+        "gdp_share": lambda a: a.gdp_usd / a.model.gdp_usd.sum(),
+        "capability_share": "capability",
+        "non_dollar_share": "non_dollar_share",
+        "affinity_USA": lambda a: a.affinity_to("USA"),
+        "affinity_CHN": lambda a: a.affinity_to("CHN"),
+        "affinity_RUS": lambda a: a.affinity_to("RUS"),
+    }

@@ -1,0 +1,179 @@
+"""Great-power strategies: what the United States, China and Russia do to the others each year.
+
+Each strategy is a function `(model, power, strength) -> None` acting on the model's affinity,
+sanctions and alignment bonuses; `@register_power("name")` adds one. Literature anchors:
+wedge strategies, Crawford (2011) "Preventing Enemy Coalitions: How Wedge Strategies Shape
+Power Politics" (Cornell) and Izumikawa (2013) "To Coerce or Reward? Theorizing Wedge
+Strategies in Alliance Politics", Security Studies 22(3); containment, Kennan (1947); expansion
+by membership offers, the 2023 and 2024 BRICS enlargements; mediation raising the mediator's
+standing, Kydd (2003) "Which Side Are You On? Bias, Credibility, and Mediation", AJPS 47(4).
+
+The 2025 status quo (defaults): the United States contains the Eurasian bloc, China expands
+its reach (BRICS), Russia consolidates its bloc. The 2025 sanctions regimes are in
+`INITIAL_SANCTIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
+
+#: Yearly affinity step of an active policy (consolidate, mediate, the wedge at strength 1).
+POLICY_STEP = 0.05
+#: Sanctions intensity that containment ramps toward, and the share of the gap closed a year.
+CONTAIN_LEVEL = 0.5
+CONTAIN_RATE = 0.2
+
+#: Sanctions in force in 2025, by imposer (a bloc name or an ISO3 code), target and a stylised
+#: intensity in [0, 1] (share of the pair's trade cut). Regimes: EU Council Regulations
+#: 833/2014 (Russia), 765/2006 (Belarus), 267/2012 (Iran), 2017/1509 (DPRK) and the matching
+#: US, UK, Canadian, Japanese and Australian measures; US Cuban Assets Control Regulations
+#: (31 CFR 515) and Venezuela sanctions (Executive Order 13850). Intensities are assumptions.
+INITIAL_SANCTIONS = (
+    ("West", "RUS", 0.6),
+    ("West", "BLR", 0.4),
+    ("West", "IRN", 0.5),
+    ("West", "PRK", 0.9),
+    ("USA", "CUB", 0.8),
+    ("USA", "VEN", 0.5),
+)
+
+#: The 2025 status quo of each great power.
+STATUS_QUO = {"USA": "contain", "CHN": "expand", "RUS": "consolidate"}
+
+PowerStrategy = Callable[["WorldModel", int, float], None]
+POWER_STRATEGIES: dict[str, PowerStrategy] = {}
+
+
+def register_power(name: str) -> Callable[[PowerStrategy], PowerStrategy]:
+    """Register a great-power strategy under `name`."""
+
+    def add(function: PowerStrategy) -> PowerStrategy:
+        POWER_STRATEGIES[name] = function
+        return function
+
+    return add
+
+
+def parse_strategies(value: str | list | tuple | None, key: str) -> tuple[str, ...]:
+    """Parse "contain+wedge" or ["contain", "wedge"] into ("contain", "wedge"), checked."""
+    if value is None or value == "":
+        return ()
+    names = tuple(value.split("+")) if isinstance(value, str) else tuple(value)
+    for name in names:
+        if name not in POWER_STRATEGIES:
+            raise ValueError(
+                f"{key}: unknown great-power strategy {name!r}; known: {sorted(POWER_STRATEGIES)}"
+            )
+    return names
+
+
+def nudge_affinity(model: WorldModel, rows, cols, step: float) -> None:
+    """Move affinity between two groups a fraction `step` toward +1 (or -1 if step < 0)."""
+    rows, cols = np.atleast_1d(rows), np.atleast_1d(cols)
+    block = model.affinity[np.ix_(rows, cols)]
+    goal = 1.0 if step >= 0 else -1.0
+    block += abs(step) * (goal - block)
+    model.affinity[np.ix_(rows, cols)] = block
+    model.affinity[np.ix_(cols, rows)] = block.T
+    np.fill_diagonal(model.affinity, 1.0)
+
+
+def rival_bloc(model: WorldModel, power: int) -> int | None:
+    """The strongest active bloc the power does not belong to (None if there is none)."""
+    own = model.bloc[power]
+    strength = model.bloc_capability()
+    best, best_strength = None, -1.0
+    for b, bloc in enumerate(model.blocs):
+        if bloc.active and b != own and strength[b] > best_strength:
+            best, best_strength = b, strength[b]
+    return best
+
+
+def junior_partner(model: WorldModel, bloc: int) -> int | None:
+    """The most capable member of a bloc other than its leader (e.g. Russia beside China)."""
+    members = np.flatnonzero(model.bloc == bloc)
+    members = members[members != model.blocs[bloc].leader]
+    if len(members) == 0:
+        return None
+    return int(members[np.argmax(model.capability[members])])
+
+
+def own_bloc_members(model: WorldModel, power: int) -> np.ndarray:
+    """The power's bloc partners (excluding itself); empty if non-aligned."""
+    if model.bloc[power] < 0:
+        return np.array([], dtype=int)
+    members = np.flatnonzero(model.bloc == model.bloc[power])
+    return members[members != power]
+
+
+@register_power("restraint")
+def restraint(model: WorldModel, power: int, strength: float) -> None:
+    """No active measures; the power's own sanctions wind down (a tenth a year)."""
+    model.sanctions[power] *= 0.9
+
+
+@register_power("consolidate")
+def consolidate(model: WorldModel, power: int, strength: float) -> None:
+    """Deepen ties inside the bloc: affinity with partners rises, staying is rewarded."""
+    partners = own_bloc_members(model, power)
+    if len(partners):
+        nudge_affinity(model, power, partners, POLICY_STEP)
+        model.alignment_bonus[partners, 1 + model.bloc[power]] += 0.05
+
+
+@register_power("expand")
+def expand(model: WorldModel, power: int, strength: float) -> None:
+    """Offer membership: non-aligned friends of the power get a bonus for joining its bloc."""
+    if model.bloc[power] < 0:
+        return
+    outside = np.flatnonzero(model.bloc < 0)
+    friendly = outside[model.affinity[power, outside] > 0]
+    model.alignment_bonus[friendly, 1 + model.bloc[power]] += 0.1 * model.affinity[power, friendly]
+
+
+@register_power("contain")
+def contain(model: WorldModel, power: int, strength: float) -> None:
+    """Sanction the rival bloc: the power's sanctions on its members ramp toward CONTAIN_LEVEL."""
+    rival = rival_bloc(model, power)
+    if rival is None:
+        return
+    targets = np.flatnonzero(model.bloc == rival)
+    current = model.sanctions[power, targets]
+    model.sanctions[power, targets] = current + CONTAIN_RATE * np.maximum(
+        CONTAIN_LEVEL - current, 0.0
+    )
+
+
+@register_power("wedge")
+def wedge(model: WorldModel, power: int, strength: float) -> None:
+    """Court the rival bloc's junior partner: affinity, sanctions relief, a reward for leaving.
+
+    At strength s in [0, 1]: the junior's affinity with the power moves 2 s POLICY_STEP toward
+    +1 and with the power's partners s POLICY_STEP; the sanctions the power's side imposes on it
+    fall by a share s / 2 a year; and the junior gets a bonus 0.2 s for non-alignment. At s = 0
+    nothing changes.
+    """
+    if strength <= 0:
+        return
+    rival = rival_bloc(model, power)
+    junior = None if rival is None else junior_partner(model, rival)
+    if junior is None:
+        return
+    side = np.append(own_bloc_members(model, power), power)
+    nudge_affinity(model, power, junior, 2 * strength * POLICY_STEP)
+    nudge_affinity(model, side[:-1], junior, strength * POLICY_STEP)
+    model.sanctions[side, junior] *= 1.0 - 0.5 * strength
+    model.alignment_bonus[junior, 0] += 0.2 * strength
+
+
+@register_power("mediate")
+def mediate(model: WorldModel, power: int, strength: float) -> None:
+    """Mediate the listed conflicts: the mediator's affinity with both parties rises."""
+    for a, b in model.conflicts:
+        nudge_affinity(model, power, [a, b], POLICY_STEP)
