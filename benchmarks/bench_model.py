@@ -21,7 +21,20 @@ import sim
 from sim import WorldModel, synthetic_world
 from sim.world import _load_folder
 
-PHASES = ("grow_economy", "adjust_military", "update_capability", "trade", "record")
+PHASES = (
+    "apply_events",
+    "grow_economy",
+    "adjust_military",
+    "update_capability",
+    "trade",
+    "act_great_powers",
+    "drift_affinity",
+    "perceive_threat",
+    "align",
+    "update_blocs",
+    "settle_finance",
+    "record",
+)
 
 
 def median_seconds(fn, repeats: int) -> float:

@@ -64,20 +64,27 @@ def shared_membership(flags: dict[str, np.ndarray]) -> np.ndarray:
 
 def bloc_alignment(bloc: np.ndarray) -> np.ndarray:
     """+1 for two members of the same bloc, -1 for members of different blocs, else 0."""
-    aligned = bloc >= 0
-    both = aligned[:, None] & aligned[None, :]
-    same = bloc[:, None] == bloc[None, :]
-    return np.where(both, np.where(same, 1.0, -1.0), 0.0)
+    aligned = (bloc >= 0).astype(float)
+    same = (bloc[:, None] == bloc[None, :]) * 2.0
+    same -= 1.0
+    same *= np.outer(aligned, aligned)
+    return same
 
 
-def trade_interdependence(trade_usd: np.ndarray, gdp_usd: np.ndarray) -> np.ndarray:
+def trade_interdependence(two_way_usd: np.ndarray, gdp_usd: np.ndarray) -> np.ndarray:
     """Two-way trade relative to the smaller partner's GDP, saturating: 1 - exp(-10 x) (N, N).
 
     A pair trading 10% of the smaller economy's GDP scores about 0.63.
+
+    Args:
+        two_way_usd: Trade both ways, X + X^T (N, N).
+        gdp_usd: GDP (N,).
     """
-    two_way = trade_usd + trade_usd.T
-    smaller = np.minimum(gdp_usd[:, None], gdp_usd[None, :])
-    return 1.0 - np.exp(-10.0 * two_way / smaller)
+    ratio = np.minimum(gdp_usd[:, None], gdp_usd[None, :])
+    np.divide(two_way_usd, ratio, out=ratio)
+    ratio *= -10.0
+    np.exp(ratio, out=ratio)
+    return np.subtract(1.0, ratio, out=ratio)
 
 
 def proximity(distance_km: np.ndarray) -> np.ndarray:
@@ -122,35 +129,43 @@ def common_threat(group_threats: np.ndarray) -> np.ndarray:
     return shared
 
 
-def affinity_target(
-    ideology: np.ndarray,
-    membership: np.ndarray,
-    blocs: np.ndarray,
-    interdependence: np.ndarray,
-    shared_threat: np.ndarray,
-    conflict: np.ndarray,
-) -> np.ndarray:
-    """What interests imply for affinity, clipped to [-1, 1] with a unit diagonal.
+def affinity_base(ideology: np.ndarray, membership: np.ndarray, conflict: np.ndarray) -> np.ndarray:
+    """The slowly changing part of the affinity target: ideology, memberships, wars (N, N).
 
     Args:
         ideology: Ideological similarity (N, N), in [-1, 1].
         membership: Shared membership (N, N), in [0, 1].
-        blocs: Bloc alignment (N, N), -1, 0 or 1.
-        interdependence: Trade interdependence (N, N), in [0, 1].
-        shared_threat: Common threat (N, N), in [0, 1].
         conflict: -1 for pairs at war, else 0 (N, N).
 
     Returns:
-        The target affinity (N, N).
+        WEIGHT_IDEOLOGY ideology + WEIGHT_MEMBERSHIP membership + 2 conflict (a war drives
+        the pair's target to -1 whatever else holds).
     """
-    target = (
-        WEIGHT_IDEOLOGY * ideology
-        + WEIGHT_MEMBERSHIP * membership
-        + WEIGHT_BLOC * blocs
-        + WEIGHT_TRADE * interdependence
-        + WEIGHT_COMMON_THREAT * shared_threat
-        + 2.0 * conflict
-    )
+    return WEIGHT_IDEOLOGY * ideology + WEIGHT_MEMBERSHIP * membership + 2.0 * conflict
+
+
+def affinity_target(
+    base: np.ndarray,
+    blocs: np.ndarray,
+    interdependence: np.ndarray | None = None,
+    shared_threat: np.ndarray | None = None,
+) -> np.ndarray:
+    """What interests imply for affinity, clipped to [-1, 1] with a unit diagonal.
+
+    Args:
+        base: Output of `affinity_base` (N, N).
+        blocs: Bloc alignment (N, N), -1, 0 or 1.
+        interdependence: Trade interdependence (N, N), in [0, 1] (None: none).
+        shared_threat: Common threat (N, N), in [0, 1] (None: none).
+
+    Returns:
+        The target affinity (N, N), symmetric when the inputs are.
+    """
+    target = base + WEIGHT_BLOC * blocs
+    if interdependence is not None:
+        target += WEIGHT_TRADE * interdependence
+    if shared_threat is not None:
+        target += WEIGHT_COMMON_THREAT * shared_threat
     np.clip(target, -1.0, 1.0, out=target)
     np.fill_diagonal(target, 1.0)
     return target

@@ -34,9 +34,13 @@ def initial_non_dollar_share(eurasian: np.ndarray, sanctions_faced: np.ndarray) 
     return np.clip(BASELINE_SHARE + 0.35 * eurasian + 0.5 * sanctions_faced, 0.0, 1.0)
 
 
-def partner_share(trade_usd: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Trade-weighted mean non-dollar share of each country's partners (N,)."""
-    two_way = trade_usd + trade_usd.T
+def partner_share(two_way: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Trade-weighted mean non-dollar share of each country's partners (N,).
+
+    Args:
+        two_way: Trade both ways, X + X^T (N, N).
+        share: Non-dollar shares (N,).
+    """
     total = two_way.sum(axis=1)
     return np.divide(two_way @ share, total, out=np.zeros_like(share), where=total > 0)
 

@@ -21,7 +21,13 @@ from sim.alignment.strategies import STRATEGIES, AlignmentContext, assign_strate
 from sim.blocs import Bloc, bisect, cohesion, initial_blocs, membership_matrix
 from sim.economy import adjust_toward, capability_index, log_growth
 from sim.events import schedule
-from sim.outcomes import OUTCOME_NAMES, country_reporters, yearly_outcomes
+from sim.outcomes import (
+    OUTCOME_NAMES,
+    actor_weights,
+    country_reporters,
+    global_south,
+    yearly_outcomes,
+)
 from sim.powers import INITIAL_SANCTIONS, POWER_STRATEGIES, STATUS_QUO, parse_strategies
 from sim.trade import Gravity, bilateral_resistance, gains_from_trade, gravity_flows
 from sim.world import MEMBERSHIPS, World, load_world
@@ -69,9 +75,9 @@ class WorldModel(mesa.Model):
         bloc_trade_effect: Log change of a flow when a pair comes to share a bloc (or stops).
         affinity_drift_rate: Share of the gap to the interest-implied affinity closed a year.
         alignment: Every country's alignment strategy (a name in `sim.alignment.STRATEGIES`)
-            or "mixed".
+            or "mixed" (the default: the "status_quo" preset, allies balance, others hedge).
         mixed_alignment: For "mixed": a preset name or a mapping (see
-            `sim.alignment.strategies.assign_strategies`); None: "europe_balances".
+            `sim.alignment.strategies.assign_strategies`); None: "status_quo".
         switching_cost: Score bonus of a country's current option (inertia).
         choice_noise: Scale of the Gumbel noise in each alignment choice (logit choice).
         balancing_threshold: Score of non-alignment for balancers (threat gap to beat).
@@ -123,7 +129,7 @@ class WorldModel(mesa.Model):
         affinity_trade_effect: float = 0.5,
         bloc_trade_effect: float = 0.2,
         affinity_drift_rate: float = 0.1,
-        alignment: str = "hedging",
+        alignment: str = "mixed",
         mixed_alignment: str | Mapping | None = None,
         switching_cost: float = 0.1,
         choice_noise: float = 0.02,
@@ -223,6 +229,8 @@ class WorldModel(mesa.Model):
         self._init_politics(initial_sanctions)
 
         self.countries = [Country(self, i) for i in range(self.n)]
+        self.global_south = global_south(self.world.countries)
+        self.actor_weights = actor_weights(self._iso3, self.memberships["eu"])
         self.datacollector = mesa.DataCollector(
             model_reporters={name: _outcome(name) for name in OUTCOME_NAMES},
             agent_reporters=country_reporters() if record_countries else None,
@@ -259,19 +267,13 @@ class WorldModel(mesa.Model):
 
     def _init_politics(self, initial_sanctions: bool) -> None:
         self.blocs, self.bloc = initial_blocs(self.world.countries, self.year)
-        self.refresh_memberships()
-        self.refresh_conflicts()
-        same_bloc = diplomacy.bloc_alignment(self.bloc)
-        self.affinity = diplomacy.affinity_target(
-            self._ideology,
-            self._shared_membership,
-            same_bloc,
-            np.zeros((self.n, self.n)),
-            np.zeros((self.n, self.n)),
-            self._conflict,
-        )
+        self.conflicts = list(self.conflicts)
+        self._shared_membership = diplomacy.shared_membership(self.memberships)
+        self.refresh_conflicts()  # also computes the affinity base
+        self.refresh_bloc_relations()
+        self.affinity = diplomacy.affinity_target(self._affinity_base, self._bloc_alignment)
         self._affinity_start = self.affinity.copy()
-        self._same_bloc_start = same_bloc > 0
+        self._same_bloc_start = self._same_bloc.copy()
         for imposer, target, intensity in INITIAL_SANCTIONS if initial_sanctions else ():
             names = [b.name for b in self.blocs]
             if target not in self.row or (imposer not in self.row and imposer not in names):
@@ -300,12 +302,24 @@ class WorldModel(mesa.Model):
     def refresh_memberships(self) -> None:
         """Recompute shared membership after a change of the membership flags."""
         self._shared_membership = diplomacy.shared_membership(self.memberships)
+        self._refresh_affinity_base()
 
     def refresh_conflicts(self) -> None:
         """Recompute the conflict matrix after a change of `conflicts`."""
         self._conflict = np.zeros((self.n, self.n))
         for a, b in self.conflicts:
             self._conflict[a, b] = self._conflict[b, a] = -1.0
+        self._refresh_affinity_base()
+
+    def _refresh_affinity_base(self) -> None:
+        self._affinity_base = diplomacy.affinity_base(
+            self._ideology, self._shared_membership, self._conflict
+        )
+
+    def refresh_bloc_relations(self) -> None:
+        """Recompute the pairwise bloc relations after a change of `bloc`."""
+        self._bloc_alignment = diplomacy.bloc_alignment(self.bloc)
+        self._same_bloc = (self._bloc_alignment > 0).astype(float)
 
     @property
     def iso3(self) -> np.ndarray:
@@ -424,12 +438,10 @@ class WorldModel(mesa.Model):
             self._resistance, self._gdp_usd, self.gravity, out=self._trade_without_policy
         )
         np.clip(self.sanctions, 0.0, 1.0, out=self.sanctions)
-        same_bloc = diplomacy.bloc_alignment(self.bloc) > 0
-        log_policy = (
-            self.affinity_trade_effect * (self.affinity - self._affinity_start)
-            + self.bloc_trade_effect * (same_bloc.astype(float) - self._same_bloc_start)
-            + self.trade_shift
-        )
+        log_policy = self.affinity - self._affinity_start
+        log_policy *= self.affinity_trade_effect
+        log_policy += self.bloc_trade_effect * (self._same_bloc - self._same_bloc_start)
+        log_policy += self.trade_shift
         # an embargo cuts the flows both ways, whoever imposes it
         open_share = 1.0 - np.maximum(self.sanctions, self.sanctions.T)
         us_sanctions = self._us_sanctions()
@@ -437,8 +449,9 @@ class WorldModel(mesa.Model):
             open_share *= finance.secondary_cut(
                 us_sanctions, self.non_dollar_share, self.dollar_sanction_reach
             )
-        np.multiply(base, np.exp(log_policy), out=self._trade_usd)
+        np.multiply(base, np.exp(log_policy, out=log_policy), out=self._trade_usd)
         self._trade_usd *= open_share
+        self._two_way_trade = np.add(self._trade_usd, self._trade_usd.T)
         self._gains_level = gains_from_trade(
             self._trade_usd.sum(axis=0), base.sum(axis=0), self._gdp_usd, self.trade_elasticity
         )
@@ -457,16 +470,15 @@ class WorldModel(mesa.Model):
         """Affinity moves part of the way toward what interests imply."""
         threats = np.hstack([self.bloc_threat, self.power_threat])
         target = diplomacy.affinity_target(
-            self._ideology,
-            self._shared_membership,
-            diplomacy.bloc_alignment(self.bloc),
-            diplomacy.trade_interdependence(self._trade_usd, self._gdp_usd),
+            self._affinity_base,
+            self._bloc_alignment,
+            diplomacy.trade_interdependence(self._two_way_trade, self._gdp_usd),
             diplomacy.common_threat(threats),
-            self._conflict,
         )
-        self.affinity += self.affinity_drift_rate * (target - self.affinity)
-        self.affinity = np.clip(0.5 * (self.affinity + self.affinity.T), -1.0, 1.0)
-        np.fill_diagonal(self.affinity, 1.0)
+        # every term is symmetric, so affinity stays symmetric and within [-1, 1]
+        target -= self.affinity
+        target *= self.affinity_drift_rate
+        self.affinity += target
 
     def perceive_threat(self) -> None:
         """Threat from every bloc and great power, from capability, proximity and hostility."""
@@ -486,7 +498,7 @@ class WorldModel(mesa.Model):
         gain = weighted @ members
         others = cap @ members - cap[:, None] * members
         affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
-        two_way = self._trade_usd + self._trade_usd.T
+        two_way = self._two_way_trade
         total = two_way.sum(axis=1, keepdims=True)
         trade_share = np.divide(two_way @ members, total, out=np.zeros_like(gain), where=total > 0)
         bloc_cap = cap @ members
@@ -523,16 +535,18 @@ class WorldModel(mesa.Model):
             if bloc.active:
                 chosen[bloc.leader] = b
         self.bloc = chosen
+        self.refresh_bloc_relations()
 
     def update_blocs(self) -> None:
         """Blocs that lost cohesion split; strong non-aligned countries may found new ones."""
+        bloc_cohesion = cohesion(self.affinity, self.bloc, len(self.blocs))
         for b, bloc in enumerate(list(self.blocs)):
             if not bloc.active:
                 continue
             members = np.flatnonzero(self.bloc == b)
             if len(members) < 3:
                 continue
-            if cohesion(self.affinity, self.bloc, len(self.blocs))[b] < self.bloc_split_threshold:
+            if bloc_cohesion[b] < self.bloc_split_threshold:
                 leaving = bisect(self.affinity, members, bloc.leader)
                 if len(leaving):
                     leader = int(leaving[np.argmax(self._capability[leaving])])
@@ -554,6 +568,7 @@ class WorldModel(mesa.Model):
         for b, bloc in enumerate(self.blocs):
             if bloc.active and not (self.bloc == b).any():
                 bloc.active = False
+        self.refresh_bloc_relations()
 
     def _found_bloc(self, name: str, leader: int, members: np.ndarray) -> None:
         names = {b.name for b in self.blocs}
@@ -571,7 +586,7 @@ class WorldModel(mesa.Model):
         target = finance.target_share(
             stance,
             self._us_sanctions(),
-            finance.partner_share(self._trade_usd, self.non_dollar_share),
+            finance.partner_share(self._two_way_trade, self.non_dollar_share),
         )
         self.non_dollar_share = adjust_toward(
             self.non_dollar_share, target, self.finance_adjustment_rate

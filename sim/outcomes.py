@@ -51,24 +51,33 @@ OUTCOME_NAMES: tuple[str, ...] = (
 )
 
 
-def global_south(model: WorldModel) -> np.ndarray:
-    """(N,) bool: the country belongs to the Global South (see GLOBAL_SOUTH_GROUPS)."""
-    table = model.world.countries
-    return table["un_regional_group"].isin(GLOBAL_SOUTH_GROUPS).to_numpy() & ~np.isin(
-        model.iso3, GLOBAL_SOUTH_EXCLUDED
+def global_south(countries) -> np.ndarray:
+    """(N,) bool: the country belongs to the Global South (see GLOBAL_SOUTH_GROUPS).
+
+    Args:
+        countries: A scenario's country table.
+    """
+    return (
+        countries["un_regional_group"].isin(GLOBAL_SOUTH_GROUPS).to_numpy()
+        & ~countries["iso3"].isin(GLOBAL_SOUTH_EXCLUDED).to_numpy()
     )
 
 
-def _actor_weights(model: WorldModel) -> np.ndarray:
-    eu = model.memberships["eu"]
-    return np.array([eu if a == "EU" else model.iso3 == a for a in TRACKED_ACTORS], dtype=float)
+def actor_weights(iso3: np.ndarray, eu: np.ndarray) -> np.ndarray:
+    """(A, N) 0/1 rows selecting each tracked actor's countries.
+
+    Args:
+        iso3: Country codes (N,).
+        eu: EU membership (N,).
+    """
+    return np.array([eu if a == "EU" else iso3 == a for a in TRACKED_ACTORS], dtype=float)
 
 
 def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     """All yearly outcomes of the model's current state (plain floats and ints)."""
     gdp, cap, bloc = model.gdp_usd, model.capability, model.bloc
     world_gdp = gdp.sum()
-    weights = _actor_weights(model)
+    weights = model.actor_weights
     missing = np.where(weights.any(axis=1), 0.0, np.nan)  # an absent actor records NaN
     gdp_share = weights @ gdp / world_gdp + missing
     cap_share = weights @ cap + missing
@@ -113,19 +122,21 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
         out["ru_cn_aligned"] = np.nan
     out["ru_cn_split_year"] = model.ru_cn_split_year
 
-    south = global_south(model)
+    south = model.global_south
     for name in ALIGNMENTS:
         out[f"global_south_share_{name}"] = (
             float((labels[south] == name).mean()) if south.any() else np.nan
         )
 
     trade = model.trade_usd
-    total = trade.sum()
-    same = (bloc[:, None] == bloc[None, :]) & (bloc[:, None] >= 0)
-    out["intra_bloc_trade_share"] = float(trade[same].sum() / total) if total > 0 else np.nan
+    exports, imports = trade.sum(axis=1), trade.sum(axis=0)
+    total = exports.sum()
+    within = ((trade @ members) * members).sum()
+    out["intra_bloc_trade_share"] = float(within / total) if total > 0 else np.nan
+    # a flow is settled outside the dollar in the mean of its two partners' shares
     share = model.non_dollar_share
-    settled = 0.5 * (share[:, None] + share[None, :])
-    out["non_dollar_trade_share"] = float((trade * settled).sum() / total) if total > 0 else np.nan
+    outside = 0.5 * (share @ exports + share @ imports)
+    out["non_dollar_trade_share"] = float(outside / total) if total > 0 else np.nan
 
     for kind, values in (("gdp", gdp), ("capability", cap)):
         if (

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.blocs import EURASIAN_TREATY_PARTNERS, US_TREATY_ALLIES
+
 
 @dataclass(frozen=True)
 class AlignmentContext:
@@ -120,6 +122,20 @@ def landscape(ctx: AlignmentContext, who: np.ndarray) -> np.ndarray:
 
 #: Ready-made `mixed` assignments (group column -> value -> strategy; `default` for the rest).
 MIXED_PRESETS: dict[str, dict] = {
+    # the 2025 status quo: states in a mutual-defence alliance (NATO, the United States'
+    # treaty allies, Russia, China and their treaty partners) balance; everyone else hedges
+    "status_quo": {
+        "by": "nato",
+        "groups": {"true": "balancing"},
+        "default": {
+            "by": "iso3",
+            "groups": {
+                code: "balancing"
+                for code in (*US_TREATY_ALLIES, "CHN", "RUS", *EURASIAN_TREATY_PARTNERS)
+            },
+            "default": "hedging",
+        },
+    },
     # the design brief's example: Europe balances, the rest (much of it the Global South) hedges
     "europe_balances": {"by": "region", "groups": {"Europe": "balancing"}, "default": "hedging"},
     # alliance members balance, the BRICS follow their trade, everyone else hedges
@@ -140,7 +156,8 @@ def assign_strategies(
         alignment: A registered strategy name for everyone, or "mixed".
         countries: The scenario's country table.
         mixed: For "mixed": a preset name from `MIXED_PRESETS` or a mapping
-            `{"by": column, "groups": {value: strategy}, "default": strategy or mapping}`,
+            `{"by": column, "groups": {value: strategy}, "default": strategy or mapping}`
+            (None: "status_quo"),
             where column is a country-table column (region, un_regional_group, a membership
             flag, iso3, ...). Nested mappings refine the default.
 
@@ -153,7 +170,7 @@ def assign_strategies(
     if alignment != "mixed":
         _check_strategy(alignment, "alignment")
         return np.full(len(countries), alignment, dtype=object)
-    spec = MIXED_PRESETS["europe_balances"] if mixed is None else mixed
+    spec = MIXED_PRESETS["status_quo"] if mixed is None else mixed
     if isinstance(spec, str):
         if spec not in MIXED_PRESETS:
             raise ValueError(f"mixed: unknown preset {spec!r}; known: {sorted(MIXED_PRESETS)}")
