@@ -54,18 +54,12 @@ def test_model_overrides_reach_the_model(tmp_path):
     )
 
 
-def test_transition_year_in_summary():
+def test_summary_is_the_final_year_of_each_replicate():
     steps = pd.DataFrame(
-        {
-            "replicate": [0, 0, 0, 1, 1, 1],
-            "year": [1, 2, 3] * 2,
-            "gdp_share_CHN": [0.1, 0.3, 0.4, 0.1, 0.1, 0.1],
-            "gdp_share_USA": [0.2] * 6,
-        }
+        {"replicate": [0, 0, 0, 1, 1, 1], "year": [1, 2, 3] * 2, "polarity": [1.0, 2, 3, 4, 5, 6]}
     )
     summary = summarise(steps)
-    assert summary.loc[0, "year_gdp_CHN_passes_USA"] == 2
-    assert pd.isna(summary.loc[1, "year_gdp_CHN_passes_USA"])
+    assert list(summary["polarity"]) == [3.0, 6.0] and list(summary["year"]) == [3, 3]
 
 
 @pytest.mark.parametrize(
