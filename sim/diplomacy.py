@@ -64,11 +64,13 @@ def shared_membership(flags: dict[str, np.ndarray]) -> np.ndarray:
 
 def bloc_alignment(bloc: np.ndarray) -> np.ndarray:
     """+1 for two members of the same bloc, -1 for members of different blocs, else 0."""
-    aligned = (bloc >= 0).astype(float)
-    same = (bloc[:, None] == bloc[None, :]) * 2.0
-    same -= 1.0
-    same *= np.outer(aligned, aligned)
-    return same
+    aligned = bloc >= 0
+    members = np.zeros((len(bloc), int(bloc.max(initial=-1)) + 1))
+    members[np.flatnonzero(aligned), bloc[aligned]] = 1.0
+    relation = members @ members.T  # 1 for two members of the same bloc
+    relation *= 2.0
+    relation -= np.outer(aligned, aligned)
+    return relation
 
 
 def trade_interdependence(two_way_usd: np.ndarray, gdp_usd: np.ndarray) -> np.ndarray:

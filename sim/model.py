@@ -443,7 +443,8 @@ class WorldModel(mesa.Model):
         log_policy += self.bloc_trade_effect * (self._same_bloc - self._same_bloc_start)
         log_policy += self.trade_shift
         # an embargo cuts the flows both ways, whoever imposes it
-        open_share = 1.0 - np.maximum(self.sanctions, self.sanctions.T)
+        open_share = np.maximum(self.sanctions, self.sanctions.T)
+        np.subtract(1.0, open_share, out=open_share)
         us_sanctions = self._us_sanctions()
         if us_sanctions.any():
             open_share *= finance.secondary_cut(
@@ -534,8 +535,7 @@ class WorldModel(mesa.Model):
         for b, bloc in enumerate(self.blocs):
             if bloc.active:
                 chosen[bloc.leader] = b
-        self.bloc = chosen
-        self.refresh_bloc_relations()
+        self.bloc = chosen  # update_blocs, which always follows, refreshes the relations
 
     def update_blocs(self) -> None:
         """Blocs that lost cohesion split; strong non-aligned countries may found new ones."""

@@ -1,0 +1,199 @@
+"""Seats of the Security Council and the yearly election of its elected members.
+
+Seat allocation. Charter Art. 23(1) names the permanent members; Art. 23(2) gives the elected
+members two-year terms, half of them elected each year, and bars immediate re-election. The
+distribution by UN regional group follows General Assembly resolution 1991 A (XVIII) (1963):
+five African and Asian states, one Eastern European, two Latin American and Caribbean, two
+Western European and other. Practice splits the elections: in odd years (terms starting in
+even years) two African, one Asia-Pacific, one GRULAC and one Eastern European seat; in even
+years one African, one Asia-Pacific, one GRULAC and two WEOG seats. One seat of the odd-year
+election is the "Arab swing seat", held by an Arab state and alternating between the African
+and the Asia-Pacific group (Algeria, African group, elected 2023; Bahrain, Asia-Pacific,
+elected 2025). `ELECTED_ALLOCATIONS` holds that pattern for 10 elected seats and documented
+allocations for the 6 seats of the 1945 Charter and the 14 of the G4 draft A/59/L.64 (see
+the constant); other seat counts are allocated proportionally to group sizes.
+
+Elections. Candidates come forward by a standing score: size (log population; Dreher,
+Gould, Rablen & Vreeland 2014, "The determinants of election to the United Nations Security
+Council", Public Choice 158, find larger states elected more often) plus rotation pressure
+(years since the state last sat, capped: groups take turns), plus noise. Each General
+Assembly member votes for the candidate it likes most (affinity plus logistic noise) or for
+another state when it likes none; a candidate needs two thirds of the votes (Charter Art.
+18(2)). Failed ballots are repeated with the weakest candidate dropped; after `max_ballots`
+the candidates withdraw for a compromise state (as Panama in 2006 after 47 ballots between
+Guatemala and Venezuela).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: UN regional groups (the model world's `un_regional_group` values).
+GROUPS = ("African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG")
+
+#: Elected-seat allocations by number of elected seats: (cohort elected in odd years, cohort
+#: elected in even years). 10: the pattern in force since 1966 (see the module docstring).
+#: 6 (charter_1945): the 1946 "gentlemen's agreement" cannot be mapped onto today's groups
+#: (it had Commonwealth and Middle East seats), so the six seats are shared by the largest
+#: remainder over the 2024 group sizes (African 54, Asia-Pacific 53, GRULAC 33, WEOG 29,
+#: Eastern European 23 of 192): African 2, Asia-Pacific 1, GRULAC 1, WEOG 1, Eastern
+#: European 1, with the Arab swing seat kept in the odd-year cohort. 14 (G4 rules): A/59/L.64
+#: adds one non-permanent seat each for African, Asian, Eastern European and Latin American
+#: and Caribbean states: African 4, Asia-Pacific 3, GRULAC 3, Eastern European 2, WEOG 2.
+ELECTED_ALLOCATIONS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    10: (
+        ("African", "African", "Asia-Pacific", "GRULAC", "Eastern European"),
+        ("African", "Asia-Pacific", "GRULAC", "WEOG", "WEOG"),
+    ),
+    6: (
+        ("African", "Asia-Pacific", "Eastern European"),
+        ("African", "GRULAC", "WEOG"),
+    ),
+    14: (
+        (
+            "African",
+            "African",
+            "Asia-Pacific",
+            "Asia-Pacific",
+            "GRULAC",
+            "Eastern European",
+            "WEOG",
+        ),
+        (
+            "African",
+            "African",
+            "Asia-Pacific",
+            "GRULAC",
+            "GRULAC",
+            "Eastern European",
+            "WEOG",
+        ),
+    ),
+}
+#: An odd-year election in which the Arab swing seat is African (Algeria elected in 2023);
+#: it alternates with Asia-Pacific every two years.
+ARAB_SEAT_AFRICAN_YEAR = 2023
+
+#: Permanent members in the order of Charter Art. 23(1) (China, France, the USSR/Russia, the
+#: United Kingdom, the United States), then the six new permanent seats of A/59/L.64: Brazil
+#: (GRULAC), Germany (WEOG), India and Japan (Asia-Pacific) as the G4 proposed, and for the
+#: two African seats, which the draft leaves to the African Union, the two largest African
+#: economies in the shipped 2024 data (South Africa and Egypt; an assumption of the model).
+DEFAULT_PERMANENT = ("CHN", "FRA", "RUS", "GBR", "USA", "BRA", "DEU", "IND", "JPN", "ZAF", "EGY")
+
+
+def cohort_of(election_year: int) -> int:
+    """Cohort filled by an election held in this year: 0 in odd years, 1 in even years."""
+    return 0 if election_year % 2 else 1
+
+
+def arab_swing_group(election_year: int) -> str | None:
+    """Group whose seat is reserved for an Arab state in this election (None in even years)."""
+    if election_year % 2 == 0:
+        return None
+    return "African" if (election_year - ARAB_SEAT_AFRICAN_YEAR) % 4 == 0 else "Asia-Pacific"
+
+
+def elected_allocation(
+    elected_seats: int, group_sizes: dict[str, int]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The groups of the elected seats, split into the two yearly cohorts.
+
+    Args:
+        elected_seats: Number of elected seats of the rule.
+        group_sizes: Members per regional group (for the proportional fallback).
+
+    Returns:
+        (odd-year cohort, even-year cohort), each a tuple of group names ("" = any state).
+    """
+    if elected_seats in ELECTED_ALLOCATIONS:
+        return ELECTED_ALLOCATIONS[elected_seats]
+    groups = [g for g in GROUPS if group_sizes.get(g, 0) > 0]
+    if not groups:
+        seats = [""] * elected_seats
+    else:
+        sizes = np.array([group_sizes[g] for g in groups], dtype=float)
+        quota = elected_seats * sizes / sizes.sum()
+        count = np.floor(quota).astype(int)
+        for k in np.argsort(-(quota - count), kind="stable")[: elected_seats - count.sum()]:
+            count[k] += 1
+        seats = [g for g, c in zip(groups, count, strict=True) for _ in range(c)]
+    return tuple(seats[0::2]), tuple(seats[1::2])
+
+
+@dataclass(frozen=True)
+class ElectionRules:
+    """Parameters of the yearly election (see the module docstring).
+
+    Attributes:
+        size_weight: Weight of standardised log population in a state's standing.
+        rotation_weight: Weight of rotation pressure (0 for a state that just left, 1 for
+            one absent `rotation_horizon` years or more, or never seated in the record).
+        rotation_horizon: Years after which rotation pressure is full.
+        candidacy_noise: Scale of the Gumbel noise in standing.
+        contested_share: Probability that a seat is contested by two candidates (else a
+            clean slate of one).
+        ga_noise: Scale of the logistic noise in a General Assembly member's liking.
+        write_in_threshold: A member votes for another state when it likes no candidate
+            more than this.
+        max_ballots: Ballots before the candidates withdraw for a compromise state.
+    """
+
+    size_weight: float = 0.5
+    rotation_weight: float = 2.0
+    rotation_horizon: float = 10.0
+    candidacy_noise: float = 1.0
+    contested_share: float = 0.3
+    ga_noise: float = 0.3
+    write_in_threshold: float = -0.3
+    max_ballots: int = 10
+
+
+def standing(
+    log_population: np.ndarray,
+    last_term_end: np.ndarray,
+    year: int,
+    rules: ElectionRules,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Each state's standing as a candidate this year (N,), noise included."""
+    size = (log_population - log_population.mean()) / (log_population.std() or 1.0)
+    since = np.where(np.isnan(last_term_end), np.inf, year - last_term_end)
+    rotation = np.minimum(since, rules.rotation_horizon) / rules.rotation_horizon
+    noise = rules.candidacy_noise * rng.gumbel(size=len(size))
+    return rules.size_weight * size + rules.rotation_weight * rotation + noise
+
+
+def ballot(
+    affinity: np.ndarray,
+    candidates: np.ndarray,
+    rules: ElectionRules,
+    rng: np.random.Generator,
+) -> tuple[int, int]:
+    """Repeated General Assembly ballots for one seat.
+
+    Args:
+        affinity: (N, N) affinity; every row is a voting member of the Assembly.
+        candidates: Row indices of the candidates, strongest standing first.
+        rules: Election parameters.
+        rng: The model's generator.
+
+    Returns:
+        (winner's row, or -1 if no candidate reached two thirds; ballots held).
+    """
+    standing_order = list(candidates)
+    for round_ in range(1, rules.max_ballots + 1):
+        liking = affinity[:, standing_order] + rules.ga_noise * rng.logistic(
+            size=(affinity.shape[0], len(standing_order))
+        )
+        best = liking.argmax(axis=1)
+        votes = np.bincount(best[liking.max(axis=1) > rules.write_in_threshold], minlength=0)
+        votes = np.pad(votes, (0, len(standing_order) - len(votes)))
+        leader = int(votes.argmax())
+        if 3 * votes[leader] >= 2 * affinity.shape[0]:
+            return int(standing_order[leader]), round_
+        if len(standing_order) > 1:
+            standing_order.pop(int(votes.argmin()))
+    return -1, rules.max_ballots
