@@ -99,8 +99,8 @@ def three_way_summit(
 ) -> None:
     """A US-Russia-China summit: their mutual affinity rises, their mutual sanctions ease."""
     rows = select(model, list(parties))
-    for i in rows:
-        nudge_affinity(model, i, rows[rows != i], amount)
+    for k, i in enumerate(rows):  # each pair once: nudge_affinity writes both directions
+        nudge_affinity(model, i, rows[k + 1 :], amount)
     model.sanctions[np.ix_(rows, rows)] *= 1.0 - relief
 
 

@@ -9,6 +9,7 @@ in `docs/` and `../shared/DESIGN.md`.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from sim import diplomacy, finance
 from sim.agents import Country
 from sim.alignment.strategies import STRATEGIES, AlignmentContext, assign_strategies, choose
 from sim.blocs import Bloc, bisect, cohesion, initial_blocs, membership_matrix
+from sim.council import Council, CouncilRule, get_rule
+from sim.council.session import DRAFTS_PER_YEAR, HOPELESS_DRAFT_SHARE
 from sim.economy import adjust_toward, capability_index, log_growth
 from sim.events import schedule
 from sim.outcomes import (
@@ -102,6 +105,11 @@ class WorldModel(mesa.Model):
         finance_adjustment_rate: Share of the gap to the target non-dollar share closed a year.
         dollar_sanction_reach: How much US sanctions also cut a sanctioned country's trade with
             third parties when settled in dollars.
+        council_rule: The Security Council's voting rule: a name in `sim.council.RULES`
+            ("charter", "charter_1945", "no_veto", "two_vetoes", "g4_veto", "g4_no_veto"),
+            a `CouncilRule`, or None for a world without a Council.
+        council_drafts_per_year: Mean number of draft resolutions prepared a year.
+        council_hopeless_draft_share: Probability that a draft sure to fail is tabled anyway.
         initial_sanctions: Start from the sanctions in force in 2025
             (`sim.powers.INITIAL_SANCTIONS`); False starts from none.
         record_countries: Also record a per-country yearly table (off by default: it is big).
@@ -150,6 +158,9 @@ class WorldModel(mesa.Model):
         conflicts: Iterable[tuple[str, str]] = CONFLICTS_2025,
         finance_adjustment_rate: float = 0.1,
         dollar_sanction_reach: float = 0.3,
+        council_rule: str | CouncilRule | None = "charter",
+        council_drafts_per_year: float = DRAFTS_PER_YEAR,
+        council_hopeless_draft_share: float = HOPELESS_DRAFT_SHARE,
         initial_sanctions: bool = True,
         record_countries: bool = False,
         rng: int | np.random.Generator | np.random.SeedSequence | None = None,
@@ -228,11 +239,29 @@ class WorldModel(mesa.Model):
         ]
         self._init_politics(initial_sanctions)
 
+        self.council = None
+        self.council_outcomes: dict[str, float] = {}
+        self._covoting = np.zeros((self.n, self.n))
+        if council_rule is not None and self.n <= get_rule(council_rule).seats:
+            warnings.warn(
+                f"council_rule: the scenario has {self.n} countries, too few for the "
+                f"{get_rule(council_rule).seats} seats of {council_rule!r}; no Council is modelled",
+                stacklevel=2,
+            )
+        elif council_rule is not None:
+            self.council = Council(
+                self,
+                council_rule,
+                drafts_per_year=council_drafts_per_year,
+                hopeless_draft_share=council_hopeless_draft_share,
+            )
+            names = Council.outcome_names(self.council.rule, self.council.veto_holders())
+            self.council_outcomes = dict.fromkeys(names, np.nan)
         self.countries = [Country(self, i) for i in range(self.n)]
         self.global_south = global_south(self.world.countries)
         self.actor_weights = actor_weights(self._iso3, self.memberships["eu"])
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: _outcome(name) for name in OUTCOME_NAMES},
+            model_reporters={name: _outcome(name) for name in self.outcome_names()},
             agent_reporters=country_reporters() if record_countries else None,
         )
         self.record()
@@ -317,7 +346,15 @@ class WorldModel(mesa.Model):
         )
 
     def refresh_bloc_relations(self) -> None:
-        """Recompute the pairwise bloc relations after a change of `bloc`."""
+        """Recompute the pairwise bloc relations if `bloc` changed since the last time.
+
+        Cheap when nothing changed, so phases call it before use: `bloc` stays writable
+        state (a user or test may set it between steps) without stale relations.
+        """
+        key = self.bloc.tobytes()
+        if key == getattr(self, "_bloc_key", None):
+            return
+        self._bloc_key = key
         self._bloc_alignment = diplomacy.bloc_alignment(self.bloc)
         self._same_bloc = (self._bloc_alignment > 0).astype(float)
 
@@ -399,6 +436,7 @@ class WorldModel(mesa.Model):
         self.align()
         self.update_blocs()
         self.settle_finance()
+        self.hold_council()
         self.record()
 
     def apply_events(self) -> None:
@@ -438,6 +476,7 @@ class WorldModel(mesa.Model):
             self._resistance, self._gdp_usd, self.gravity, out=self._trade_without_policy
         )
         np.clip(self.sanctions, 0.0, 1.0, out=self.sanctions)
+        self.refresh_bloc_relations()
         log_policy = self.affinity - self._affinity_start
         log_policy *= self.affinity_trade_effect
         log_policy += self.bloc_trade_effect * (self._same_bloc - self._same_bloc_start)
@@ -470,11 +509,13 @@ class WorldModel(mesa.Model):
     def drift_affinity(self) -> None:
         """Affinity moves part of the way toward what interests imply."""
         threats = np.hstack([self.bloc_threat, self.power_threat])
+        self.refresh_bloc_relations()
         target = diplomacy.affinity_target(
             self._affinity_base,
             self._bloc_alignment,
             diplomacy.trade_interdependence(self._two_way_trade, self._gdp_usd),
             diplomacy.common_threat(threats),
+            self._covoting,
         )
         # every term is symmetric, so affinity stays symmetric and within [-1, 1]
         target -= self.affinity
@@ -535,7 +576,7 @@ class WorldModel(mesa.Model):
         for b, bloc in enumerate(self.blocs):
             if bloc.active:
                 chosen[bloc.leader] = b
-        self.bloc = chosen  # update_blocs, which always follows, refreshes the relations
+        self.bloc = chosen
 
     def update_blocs(self) -> None:
         """Blocs that lost cohesion split; strong non-aligned countries may found new ones."""
@@ -548,7 +589,9 @@ class WorldModel(mesa.Model):
                 continue
             if bloc_cohesion[b] < self.bloc_split_threshold:
                 leaving = bisect(self.affinity, members, bloc.leader)
-                if len(leaving):
+                if len(leaving) == 1:  # a lone dissenter leaves; it does not make a bloc
+                    self.bloc[leaving] = -1
+                elif len(leaving) > 1:
                     leader = int(leaving[np.argmax(self._capability[leaving])])
                     self._found_bloc(f"{self._iso3[leader]}-led", leader, leaving)
         for candidate in np.argsort(-self._capability):
@@ -568,7 +611,6 @@ class WorldModel(mesa.Model):
         for b, bloc in enumerate(self.blocs):
             if bloc.active and not (self.bloc == b).any():
                 bloc.active = False
-        self.refresh_bloc_relations()
 
     def _found_bloc(self, name: str, leader: int, members: np.ndarray) -> None:
         names = {b.name for b in self.blocs}
@@ -592,16 +634,31 @@ class WorldModel(mesa.Model):
             self.non_dollar_share, target, self.finance_adjustment_rate
         )
 
+    def hold_council(self) -> None:
+        """The Security Council's year: votes on the agenda, then the election.
+
+        Members' agreement in this year's votes feeds next year's affinity drift.
+        """
+        if self.council is None:
+            return
+        self.council_outcomes = self.council.session(self)
+        record = self.council.drafts[-1]
+        seats, votes = record["seats"], record["votes"]
+        self._covoting[:] = 0.0
+        if len(votes):
+            agreement = (votes[:, :, None] == votes[:, None, :]).mean(axis=0)
+            self._covoting[np.ix_(seats, seats)] = 2.0 * agreement - 1.0
+            np.fill_diagonal(self._covoting, 0.0)
+
     # -- outcomes ----------------------------------------------------------------------
 
-    @staticmethod
-    def outcome_names() -> list[str]:
+    def outcome_names(self) -> list[str]:
         """Names of the yearly outcomes, in the order they are recorded."""
-        return list(OUTCOME_NAMES)
+        return [*OUTCOME_NAMES, *self.council_outcomes]
 
     def record(self) -> None:
         """Compute this year's outcomes and hand them to the DataCollector."""
-        self.outcomes = yearly_outcomes(self)
+        self.outcomes = {**yearly_outcomes(self), **self.council_outcomes}
         self.datacollector.collect(self)
 
 

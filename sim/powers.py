@@ -156,8 +156,11 @@ def wedge(model: WorldModel, power: int, strength: float) -> None:
 
     At strength s in [0, 1]: the junior's affinity with the power moves 2 s POLICY_STEP toward
     +1 and with the power's partners s POLICY_STEP; the sanctions the power's side imposes on it
-    fall by a share s / 2 a year; and the junior gets a bonus 0.2 s for non-alignment. At s = 0
-    nothing changes.
+    fall by a share s / 2 a year; the junior gets a bonus 0.2 s for non-alignment; and its
+    affinity with its own bloc's leader moves s POLICY_STEP toward -1, the senior partner's
+    fear of abandonment that courting the junior sows (the alliance security dilemma, Snyder
+    1984, "The Security Dilemma in Alliance Politics", World Politics 36(4)). At s = 0 nothing
+    changes.
     """
     if strength <= 0:
         return
@@ -170,6 +173,7 @@ def wedge(model: WorldModel, power: int, strength: float) -> None:
     nudge_affinity(model, side[:-1], junior, strength * POLICY_STEP)
     model.sanctions[side, junior] *= 1.0 - 0.5 * strength
     model.alignment_bonus[junior, 0] += 0.2 * strength
+    nudge_affinity(model, junior, model.blocs[rival].leader, -strength * POLICY_STEP)
 
 
 @register_power("mediate")

@@ -44,6 +44,7 @@ def test_model_overrides_reach_the_model(tmp_path):
             "steps=2",
             "+model.shock_sd=0.0",
             "+model.choice_noise=0.0",
+            "+model.council_rule=null",
             "figure=false",
         ),
         tmp_path,

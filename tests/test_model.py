@@ -180,7 +180,7 @@ def test_countries_are_views_of_the_arrays():
 def test_yearly_record():
     model = run(steps=3, rng=0)
     table = model.datacollector.get_model_vars_dataframe()
-    assert list(table.columns) == WorldModel.outcome_names()
+    assert list(table.columns) == model.outcome_names()
     assert list(table["year"]) == [2024, 2025, 2026, 2027]
     first = table.iloc[0]
     assert first["gdp_share_USA"] == pytest.approx(29.18e12 / first["gdp_world_usd"], rel=1e-3)

@@ -189,8 +189,8 @@ def ballot(
             size=(affinity.shape[0], len(standing_order))
         )
         best = liking.argmax(axis=1)
-        votes = np.bincount(best[liking.max(axis=1) > rules.write_in_threshold], minlength=0)
-        votes = np.pad(votes, (0, len(standing_order) - len(votes)))
+        valid = liking.max(axis=1) > rules.write_in_threshold
+        votes = np.bincount(best[valid], minlength=len(standing_order))
         leader = int(votes.argmax())
         if 3 * votes[leader] >= 2 * affinity.shape[0]:
             return int(standing_order[leader]), round_

@@ -1,0 +1,579 @@
+"""The Security Council's year: election, agenda, votes, adoption under the configured rule.
+
+Anchors:
+
+- Seats and elections: UN Charter Art. 23 (permanent members; two-year terms, no immediate
+  re-election), GA resolution 1991 A (XVIII) (regional distribution), Dreher, Gould, Rablen &
+  Vreeland (2014) on who gets elected and rotation (see `sim.council.elections`).
+- Votes: Charter Art. 27(3) as applied by `sim.council.rules`; members vote yes, no or
+  abstain as in an ordered-logit model of Council voting (Voeten 2001, "Outside options and
+  the logic of Security Council action", APSR 95: members weigh their preferences over the
+  draft against the cost of blocking it). Latent support for draft d by member i is
+
+      U_id = |p_d| (w_s affinity[i, sponsor] + w_b bloc[i, sponsor]
+                    - w_x |ideal_i - ideal_sponsor| / 2)
+             - w_t p_d affinity[i, subject] + e_id,     e_id ~ Logistic(0, 1),
+
+  with p_d in [-1, 1] the draft's position against its subject (|p_d| how contentious it
+  is: routine mandate renewals are near 0, so nearly everyone votes yes) and bloc +1 within a
+  bloc, -1 across blocs, 0 with a non-aligned state. The member votes yes if U > yes_cut, no
+  if U < no_cut, abstains in between. The sponsor votes yes.
+- Agenda setting: sponsors anticipate vetoes (Voeten 2001; Security Council Report on
+  drafts "put to a vote knowing it would be vetoed"): a draft whose expected (noise-free)
+  vote fails is tabled only with probability `hopeless_draft_share`; the others are tabled.
+
+Defaults are calibrated to the Council of 2011-2024 (`sim/council/CALIBRATION.md`,
+`sim/data/council_record_2011_2024.csv`). All randomness comes from `model.rng`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.council.elections import (
+    DEFAULT_PERMANENT,
+    GROUPS,
+    ElectionRules,
+    arab_swing_group,
+    ballot,
+    cohort_of,
+    elected_allocation,
+    standing,
+)
+from sim.council.rules import ABSTAIN, NO, YES, CouncilRule, adopted, get_rule, vetoed_by
+
+#: Permanent members that hold the pen on most country files (Security Council Report,
+#: penholder lists): the United States, the United Kingdom and France.
+PENHOLDERS = ("USA", "GBR", "FRA")
+#: Country situations on the Council's agenda on which it adopted or voted drafts in
+#: 2011-2024; the subject of a draft is the state whose conduct or situation it addresses
+#: (Russia for the drafts on the war against Ukraine, Israel for the Palestinian question).
+#: A modelling assumption (equal weights), replaceable by the `agenda` argument.
+AGENDA_COUNTRIES = (
+    "AFG", "BIH", "CAF", "CIV", "COD", "COL", "CYP", "GNB", "HTI", "IRN", "IRQ", "ISR",
+    "LBN", "LBR", "LBY", "MLI", "MMR", "PRK", "RUS", "SDN", "SOM", "SSD", "SYR", "VEN", "YEM",
+)  # fmt: skip
+#: The named bloc groups reported as sponsors; any other active bloc is "other".
+SPONSOR_GROUPS = ("West", "Eurasia", "other", "nonaligned")
+#: Vote codes as words in the long table.
+VOTE_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain"}
+#: Year to which permanent terms are set (they never end).
+PERMANENT_TERM = 10**6
+
+# Calibrated defaults (sim/council/CALIBRATION.md). One source of truth: the constructor.
+DRAFTS_PER_YEAR = 62.0
+HOPELESS_DRAFT_SHARE = 0.9
+YES_CUT = -4.0
+NO_CUT = -6.0
+VETO_CUT = -7.5
+
+
+class Council:
+    """The Security Council of a `WorldModel`: seats, yearly elections, agenda and votes.
+
+    Args:
+        model: The `WorldModel` (reads `world.countries`, `affinity`, `bloc`, `blocs`,
+            `ideal_point`, `population`, `memberships`, `capability`, `iso3`, `year`, `rng`).
+        rule: A `CouncilRule` or the name of one in `sim.council.RULES`.
+        drafts_per_year: Poisson mean of the drafts prepared each year (before sponsors
+            drop those sure to fail).
+        hopeless_draft_share: Probability that a draft whose expected vote fails is tabled
+            anyway (for the record).
+        yes_cut: A member votes yes when its latent support exceeds this cut-point.
+        no_cut: A member votes no when its latent support is below this (< yes_cut).
+        veto_cut: A veto holder whose no would veto a draft that has the votes casts it only
+            when its latent support is below this (<= no_cut); otherwise it abstains. Casting
+            a veto costs more than voting no (Voeten 2001's cost of blocking).
+        sponsor_weight: Weight of affinity to the sponsor (w_s).
+        subject_weight: Weight of affinity to the subject, signed by the position (w_t).
+        ideology_weight: Weight of ideal-point distance to the sponsor (w_x).
+        bloc_weight: Weight of bloc discipline (w_b).
+        penholder_share: Probability that a draft is held by a penholder on the Council.
+        conflict_agenda_weight: Weight of a party to an armed conflict (`model.conflicts`)
+            among the subjects, relative to 1 for every other agenda country.
+        issue_share: Probability that a draft is thematic (no subject country).
+        against_share: Probability that a country draft goes against its subject (p > 0).
+        position_beta: Beta(a, b) parameters of |p| (mostly small: routine texts).
+        penholders: ISO3 codes of the penholders.
+        agenda: ISO3 codes of the country situations drafts are about.
+        permanent: ISO3 codes of the permanent members in seat order (veto holders first);
+            None: `DEFAULT_PERMANENT` (the Charter's five, then the A/59/L.64 six), states
+            flagged `p5` first, topped up by capability when the world lacks them.
+        election: Election parameters (`sim.council.elections.ElectionRules`).
+
+    Attributes:
+        rule: The `CouncilRule`.
+        seats: Row indices of the current members (rule.seats,), permanent first.
+        term_end: Last year of each seat's term (permanent: `PERMANENT_TERM`).
+        seat_group: Regional group of each elected seat ("" for permanent seats).
+        council_year: The year whose Council is seated.
+        drafts: Per year, a dict of arrays for the tabled drafts (see `drafts_table`).
+        elections: One dict per seat filled (see `elections_table`).
+    """
+
+    def __init__(
+        self,
+        model,
+        rule: str | CouncilRule = "charter",
+        *,
+        drafts_per_year: float = DRAFTS_PER_YEAR,
+        hopeless_draft_share: float = HOPELESS_DRAFT_SHARE,
+        yes_cut: float = YES_CUT,
+        no_cut: float = NO_CUT,
+        veto_cut: float = VETO_CUT,
+        sponsor_weight: float = 3.0,
+        subject_weight: float = 15.0,
+        ideology_weight: float = 1.0,
+        bloc_weight: float = 3.0,
+        penholder_share: float = 0.7,
+        conflict_agenda_weight: float = 3.0,
+        issue_share: float = 0.2,
+        against_share: float = 0.85,
+        position_beta: tuple[float, float] = (0.6, 1.8),
+        penholders: Sequence[str] = PENHOLDERS,
+        agenda: Sequence[str] = AGENDA_COUNTRIES,
+        permanent: Sequence[str] | None = None,
+        election: ElectionRules | None = None,
+    ) -> None:
+        """Seat the starting Council; see the class docstring for the parameters."""
+        for name, value, low, high in (
+            ("drafts_per_year", drafts_per_year, 0.0, 10_000.0),
+            ("hopeless_draft_share", hopeless_draft_share, 0.0, 1.0),
+            ("penholder_share", penholder_share, 0.0, 1.0),
+            ("issue_share", issue_share, 0.0, 1.0),
+            ("against_share", against_share, 0.0, 1.0),
+        ):
+            if not low <= value <= high:
+                raise ValueError(f"{name}: expected a value in [{low}, {high}], got {value!r}")
+        if not veto_cut <= no_cut < yes_cut:
+            raise ValueError(
+                f"expected veto_cut <= no_cut < yes_cut, got {veto_cut}, {no_cut}, {yes_cut}"
+            )
+        self.rule = get_rule(rule)
+        self.drafts_per_year = float(drafts_per_year)
+        self.hopeless_draft_share = float(hopeless_draft_share)
+        self.yes_cut, self.no_cut, self.veto_cut = float(yes_cut), float(no_cut), float(veto_cut)
+        self.weights = {
+            "sponsor": float(sponsor_weight),
+            "subject": float(subject_weight),
+            "ideology": float(ideology_weight),
+            "bloc": float(bloc_weight),
+        }
+        self.penholder_share = float(penholder_share)
+        self.issue_share = float(issue_share)
+        self.against_share = float(against_share)
+        self.position_beta = (float(position_beta[0]), float(position_beta[1]))
+        self.election_rules = election or ElectionRules()
+
+        table = model.world.countries
+        self._iso3 = np.asarray(model.iso3, dtype=str)
+        row = {code: i for i, code in enumerate(self._iso3)}
+        self._group = (
+            table["un_regional_group"].fillna("").to_numpy(dtype=str)
+            if "un_regional_group" in table
+            else np.full(len(self._iso3), "")
+        )
+        arab = model.memberships.get("arab_league")
+        self._arab = np.zeros(len(self._iso3), bool) if arab is None else np.asarray(arab, bool)
+        self._log_population = np.log(np.asarray(model.population, dtype=float))
+        self._penholder_rows = np.array([row[c] for c in penholders if c in row], dtype=int)
+        agenda_rows = [row[c] for c in agenda if c in row] or list(range(len(self._iso3)))
+        weight = np.zeros(len(self._iso3))
+        weight[agenda_rows] = 1.0
+        for pair in getattr(model, "conflicts", ()):
+            weight[list(pair)] = max(float(conflict_agenda_weight), 0.0)
+        self._agenda_rows = np.flatnonzero(weight > 0)
+        self._agenda_cdf = np.cumsum(weight[self._agenda_rows]) / weight.sum()
+
+        self._init_permanent(model, row, permanent)
+        self._init_elected(model, table, row)
+        self.drafts: list[dict[str, np.ndarray]] = []
+        self.elections: list[dict] = []
+        self._draft_count = 0
+        for year, slots in sorted(self._unfilled.items()):
+            self._elect(model, year, slots, install=True)
+        del self._unfilled
+
+    # -- seats -------------------------------------------------------------------------
+
+    def _init_permanent(self, model, row: dict[str, int], permanent) -> None:
+        rule = self.rule
+        p5 = (
+            model.world.countries["p5"].to_numpy(bool)
+            if "p5" in model.world.countries
+            else np.zeros(len(self._iso3), bool)
+        )
+        if permanent is None:
+            flagged = [row[c] for c in DEFAULT_PERMANENT if c in row and p5[row[c]]]
+            others = [row[c] for c in DEFAULT_PERMANENT if c in row and not p5[row[c]]]
+            order = flagged + others
+        else:
+            missing = [c for c in permanent if c not in row]
+            if missing:
+                raise KeyError(f"permanent members not in the world: {missing}")
+            order = [row[c] for c in permanent]
+        for i in np.argsort(-np.asarray(model.capability), kind="stable"):
+            if len(order) >= rule.permanent_seats:
+                break
+            if int(i) not in order:
+                order.append(int(i))
+        self._permanent_rows = np.array(order[: rule.permanent_seats], dtype=int)
+
+    def _init_elected(self, model, table: pd.DataFrame, row: dict[str, int]) -> None:
+        """Slots of the elected seats, filled from the world's 2025 Council where it fits."""
+        sizes = {g: int((self._group == g).sum()) for g in GROUPS}
+        cohorts = elected_allocation(self.rule.elected_seats, sizes)
+        term_end_data = (
+            table["unsc_term_end"].to_numpy(dtype=float, na_value=np.nan)
+            if "unsc_term_end" in table
+            else np.full(len(self._iso3), np.nan)
+        )
+        sitting = np.flatnonzero(~np.isnan(term_end_data))
+        sitting = sitting[~np.isin(sitting, self._permanent_rows)]
+        ends = term_end_data[sitting]
+        self.council_year = int(ends.min()) if len(sitting) else int(model.year) + 1
+        first = self.council_year
+        groups, term_end, seats = [], [], []
+        self._unfilled: dict[int, list[int]] = {}
+        self._last_term_end = np.full(len(self._iso3), np.nan)
+        for end in (first, first + 1):
+            cohort = cohorts[cohort_of(end - 2)]
+            members = [int(i) for i in sitting[ends == end]]
+            for group in cohort:
+                slot = self.rule.permanent_seats + len(seats)
+                groups.append(group)
+                term_end.append(end)
+                match = [i for i in members if group in ("", self._group[i])]
+                if match:
+                    members.remove(match[0])
+                    seats.append(match[0])
+                    self._last_term_end[match[0]] = end
+                else:
+                    seats.append(-1)
+                    self._unfilled.setdefault(end - 2, []).append(slot)
+        n_perm = self.rule.permanent_seats
+        self.seats = np.concatenate([self._permanent_rows, np.array(seats, dtype=int)])
+        self.term_end = np.concatenate(
+            [np.full(n_perm, PERMANENT_TERM), np.array(term_end, dtype=int)]
+        )
+        self.seat_group = np.array([""] * n_perm + groups, dtype=object)
+        self.seat_kind = np.where(self.rule.permanent_mask, "permanent", "elected")
+        self._pending: dict[int, int] = {}
+        self._elected_in: set[int] = set()
+
+    def _elect(self, model, year: int, slots: list[int], install: bool = False) -> None:
+        """Hold the election of `year` for the given elected slots."""
+        rules = self.election_rules
+        rng = model.rng
+        score = standing(self._log_population, self._last_term_end, year, rules, rng)
+        blocked = np.zeros(len(self._iso3), bool)
+        blocked[self.seats[self.seats >= 0]] = True  # no immediate re-election, no double seat
+        blocked[self._permanent_rows] = True
+        blocked[list(self._pending.values())] = True
+        arab_group = arab_swing_group(year) if self.rule.elected_seats in (6, 10, 14) else None
+        arab_slot = next((s for s in slots if self.seat_group[s] == arab_group), None)
+        for slot in slots:
+            group = self.seat_group[slot]
+            eligible = ~blocked & ((self._group == group) if group else True)
+            reserved = slot == arab_slot
+            if reserved and (eligible & self._arab).any():
+                eligible &= self._arab
+            if not eligible.any():  # the group is exhausted: any state may stand
+                eligible = ~blocked
+            pool = np.flatnonzero(eligible)
+            ranked = pool[np.argsort(-score[pool], kind="stable")]
+            contested = rng.random() < rules.contested_share and len(ranked) > 1
+            candidates = ranked[: 2 if contested else 1]
+            winner, ballots = ballot(model.affinity, candidates, rules, rng)
+            if winner < 0:  # the candidates withdraw for the next state in standing
+                rest = ranked[len(candidates) :]
+                winner = int(rest[0] if len(rest) else candidates[0])
+            blocked[winner] = True
+            self._last_term_end[winner] = year + 2
+            self.elections.append(
+                {
+                    "year": year,
+                    "seat": int(slot),
+                    "group": group,
+                    "arab_seat": bool(reserved),
+                    "iso3": self._iso3[winner],
+                    "term_start": year + 1,
+                    "term_end": year + 2,
+                    "candidates": len(candidates),
+                    "ballots": ballots,
+                }
+            )
+            if install:
+                self.seats[slot] = winner
+            else:
+                self._pending[slot] = winner
+        self._elected_in.add(year)
+
+    def _advance(self, model, year: int) -> None:
+        """Seat the Council of `year`: outgoing members leave, those elected take office."""
+        while self.council_year < year:
+            leaving = [int(s) for s in np.flatnonzero(self.term_end == self.council_year)]
+            if leaving and self.council_year not in self._elected_in:
+                self._elect(model, self.council_year, leaving)  # a skipped year's election
+            for slot in leaving:
+                self.seats[slot] = self._pending.pop(slot)
+                self.term_end[slot] = self.council_year + 2
+            self.council_year += 1
+
+    # -- the year ----------------------------------------------------------------------
+
+    def session(self, model) -> dict[str, float]:
+        """One year of the Council: seat it, draw and vote the agenda, hold the election.
+
+        The Council of `model.year` votes; the election held in `model.year` fills the
+        seats of the members whose term ends that year, for the next two years.
+
+        Args:
+            model: The `WorldModel`, after its diplomacy and alignment phases.
+
+        Returns:
+            The year's outcomes, keyed by `Council.outcome_names(rule)`.
+        """
+        year = int(model.year)
+        self._advance(model, year)
+        outcomes = self._vote_agenda(model, year)
+        ending = [int(s) for s in np.flatnonzero(self.term_end == year)]
+        if ending and year not in self._elected_in:
+            self._elect(model, year, ending)
+        return outcomes
+
+    def _latent_support(
+        self, model, sponsors: np.ndarray, subjects: np.ndarray, position: np.ndarray
+    ) -> np.ndarray:
+        """Noise-free latent support (drafts, seats) of every member for every draft."""
+        members = self.seats
+        w = self.weights
+        affinity = model.affinity
+        bloc = np.asarray(model.bloc)
+        sponsor_bloc = bloc[sponsors][:, None]
+        member_bloc = bloc[members][None, :]
+        discipline = np.where(
+            (sponsor_bloc >= 0) & (member_bloc >= 0),
+            np.where(sponsor_bloc == member_bloc, 1.0, -1.0),
+            0.0,
+        )
+        ideal = np.asarray(model.ideal_point)
+        distance = np.abs(ideal[members][None, :] - ideal[sponsors][:, None]) / 2.0
+        salience = np.abs(position)[:, None]
+        support = salience * (
+            w["sponsor"] * affinity[np.ix_(sponsors, members)]
+            + w["bloc"] * discipline
+            - w["ideology"] * distance
+        )
+        has_subject = subjects >= 0
+        subject_affinity = affinity[np.ix_(np.where(has_subject, subjects, 0), members)]
+        support -= (w["subject"] * position * has_subject)[:, None] * subject_affinity
+        return support
+
+    def _code(self, support: np.ndarray, sponsor_seat: np.ndarray) -> np.ndarray:
+        votes = np.where(
+            support > self.yes_cut, YES, np.where(support < self.no_cut, NO, ABSTAIN)
+        ).astype(np.int8)
+        votes[np.arange(len(sponsor_seat)), sponsor_seat] = YES
+        has_votes = np.count_nonzero(votes == YES, axis=1) >= self.rule.quota
+        restrained = (
+            (votes == NO) & self.rule.veto_mask & has_votes[:, None] & (support > self.veto_cut)
+        )
+        votes[restrained] = ABSTAIN
+        return votes
+
+    def draw_agenda(self, model) -> dict[str, np.ndarray]:
+        """This year's prepared drafts: sponsor seat, penholder flag, subject and position."""
+        rng = model.rng
+        n = int(rng.poisson(self.drafts_per_year))
+        seats = self.seats
+        pen_seats = np.flatnonzero(np.isin(seats, self._penholder_rows))
+        by_pen = (rng.random(n) < self.penholder_share) & (len(pen_seats) > 0)
+        others = np.flatnonzero(~np.isin(seats, self._penholder_rows))
+        pool_pen = pen_seats if len(pen_seats) else np.arange(len(seats))
+        pool_other = others if len(others) else np.arange(len(seats))
+        sponsor_seat = np.where(
+            by_pen,
+            pool_pen[rng.integers(0, len(pool_pen), n)],
+            pool_other[rng.integers(0, len(pool_other), n)],
+        )
+        issue = rng.random(n) < self.issue_share
+        pick = np.searchsorted(self._agenda_cdf, rng.random(n), side="right")
+        subject = np.where(
+            issue, -1, self._agenda_rows[np.minimum(pick, len(self._agenda_rows) - 1)]
+        )
+        sign = np.where(rng.random(n) < self.against_share, 1.0, -1.0)
+        position = sign * rng.beta(*self.position_beta, size=n)
+        return {
+            "sponsor_seat": sponsor_seat,
+            "penholder": by_pen,
+            "subject": subject,
+            "position": position,
+        }
+
+    def vote(self, model, agenda: dict[str, np.ndarray], noise: np.ndarray | None) -> np.ndarray:
+        """Votes (drafts, seats) coded YES/NO/ABSTAIN; noise (drafts, seats) or None."""
+        sponsors = self.seats[agenda["sponsor_seat"]]
+        support = self._latent_support(model, sponsors, agenda["subject"], agenda["position"])
+        if noise is not None:
+            support = support + noise
+        return self._code(support, agenda["sponsor_seat"])
+
+    def _vote_agenda(self, model, year: int) -> dict[str, float]:
+        rng = model.rng
+        agenda = self.draw_agenda(model)
+        expected = self.vote(model, agenda, None)
+        hopeless = ~adopted(self.rule, expected)
+        tabled = ~hopeless | (rng.random(len(hopeless)) < self.hopeless_draft_share)
+        agenda = {key: value[tabled] for key, value in agenda.items()}
+        noise = rng.logistic(size=(int(tabled.sum()), self.rule.seats))
+        votes = self.vote(model, agenda, noise)
+        passed = adopted(self.rule, votes)
+        vetoes = vetoed_by(self.rule, votes)
+        n = len(passed)
+        record = {
+            "year": np.full(n, year),
+            "draft": self._draft_count + np.arange(n),
+            "sponsor": self.seats[agenda["sponsor_seat"]],
+            "penholder": agenda["penholder"],
+            "subject": agenda["subject"],
+            "position": agenda["position"],
+            "adopted": passed,
+            "vetoes": vetoes,
+            "votes": votes,
+            "seats": self.seats.copy(),
+        }
+        self._draft_count += n
+        self.drafts.append(record)
+        return self._outcomes(model, record)
+
+    def _outcomes(self, model, record: dict[str, np.ndarray]) -> dict[str, float]:
+        passed, votes, vetoes = record["adopted"], record["votes"], record["vetoes"]
+        n = len(passed)
+        out: dict[str, float] = {
+            "drafts_tabled": float(n),
+            "resolutions_adopted": float(passed.sum()),
+            "drafts_vetoed": float(vetoes.any(axis=1).sum()),
+        }
+        for seat, code in enumerate(self.veto_holders()):
+            out[f"vetoes_{code}"] = float(vetoes[:, seat].sum())
+        out["adoption_share"] = float(passed.mean()) if n else np.nan
+        permanent = votes[:, : self.rule.permanent_seats]
+        if n and permanent.shape[1]:
+            out["p5_agreement"] = float((permanent == permanent[:, :1]).all(axis=1).mean())
+        else:
+            out["p5_agreement"] = np.nan
+        group = self._sponsor_groups(model, record["sponsor"])
+        for name in SPONSOR_GROUPS:
+            mine = group == name
+            out[f"sponsor_success_{name}"] = float(passed[mine].mean()) if mine.any() else np.nan
+        return out
+
+    def _sponsor_groups(self, model, sponsors: np.ndarray) -> np.ndarray:
+        names = np.array([b.name for b in model.blocs] + ["nonaligned"], dtype=object)
+        labels = np.where(np.isin(names, ("West", "Eurasia", "nonaligned")), names, "other")
+        return labels[np.asarray(model.bloc)[sponsors]]
+
+    # -- names and tables --------------------------------------------------------------
+
+    def veto_holders(self) -> list[str]:
+        """ISO3 codes of the veto holders, in seat order."""
+        return [str(c) for c in self._iso3[self._permanent_rows[: self.rule.veto_holders]]]
+
+    @staticmethod
+    def outcome_names(
+        rule: str | CouncilRule, veto_holders: Sequence[str] | None = None
+    ) -> list[str]:
+        """Names of the yearly outcomes, in order.
+
+        Args:
+            rule: A `CouncilRule` or the name of one.
+            veto_holders: ISO3 codes of the veto holders (None: the first `veto_holders`
+                of `DEFAULT_PERMANENT`, as in the default world; `Council.veto_holders()`
+                gives them for another world).
+
+        Returns:
+            The keys of the dict returned by `session`.
+        """
+        rule = get_rule(rule)
+        holders = list(veto_holders or DEFAULT_PERMANENT[: rule.veto_holders])
+        return [
+            "drafts_tabled",
+            "resolutions_adopted",
+            "drafts_vetoed",
+            *(f"vetoes_{code}" for code in holders),
+            "adoption_share",
+            "p5_agreement",
+            *(f"sponsor_success_{name}" for name in SPONSOR_GROUPS),
+        ]
+
+    def drafts_table(self) -> pd.DataFrame:
+        """One row per tabled draft.
+
+        Returns:
+            Columns `year`, `draft`, `sponsor` (ISO3), `penholder`, `subject` (ISO3 or
+            "issue"), `position`, `adopted`, `vetoed_by` (";"-joined ISO3, "" if none),
+            `yes`, `no`, `abstain`.
+        """
+        columns = ["year", "draft", "sponsor", "penholder", "subject", "position", "adopted"]
+        if not self.drafts:
+            return pd.DataFrame(columns=[*columns, "vetoed_by", "yes", "no", "abstain"])
+        parts = []
+        for rec in self.drafts:
+            codes = self._iso3[rec["seats"]]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "year": rec["year"],
+                        "draft": rec["draft"],
+                        "sponsor": self._iso3[rec["sponsor"]],
+                        "penholder": rec["penholder"],
+                        "subject": np.where(
+                            rec["subject"] >= 0, self._iso3[rec["subject"]], "issue"
+                        ),
+                        "position": rec["position"],
+                        "adopted": rec["adopted"],
+                        "vetoed_by": [";".join(codes[row]) for row in rec["vetoes"]],
+                        "yes": (rec["votes"] == YES).sum(axis=1),
+                        "no": (rec["votes"] == NO).sum(axis=1),
+                        "abstain": (rec["votes"] == ABSTAIN).sum(axis=1),
+                    }
+                )
+            )
+        return pd.concat(parts, ignore_index=True)
+
+    def votes_table(self) -> pd.DataFrame:
+        """One row per tabled draft and member: `year`, `draft`, `iso3`, `seat_kind`, `vote`."""
+        parts = []
+        for rec in self.drafts:
+            n, seats = rec["votes"].shape
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "year": np.repeat(rec["year"], seats),
+                        "draft": np.repeat(rec["draft"], seats),
+                        "iso3": np.tile(self._iso3[rec["seats"]], n),
+                        "seat_kind": np.tile(self.seat_kind, n),
+                        "vote": pd.Categorical(
+                            np.vectorize(VOTE_WORDS.get, otypes=[object])(rec["votes"].ravel())
+                            if n
+                            else [],
+                            categories=["yes", "no", "abstain"],
+                        ),
+                    }
+                )
+            )
+        if not parts:
+            return pd.DataFrame(columns=["year", "draft", "iso3", "seat_kind", "vote"])
+        return pd.concat(parts, ignore_index=True)
+
+    def elections_table(self) -> pd.DataFrame:
+        """One row per seat filled by an election (including those held at construction)."""
+        return pd.DataFrame(self.elections)
+
+    def members(self) -> list[str]:
+        """ISO3 codes of the current members, in seat order."""
+        return [str(c) for c in self._iso3[self.seats]]
