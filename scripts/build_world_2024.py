@@ -1009,6 +1009,14 @@ borders that are now South Sudan's (KEN-SDN, SDN-UGA, COD-SDN).
 ## Gravity calibration
 
 See `gravity.md`.
+
+## Security Council record
+
+`council_record_2011_2024.csv`: resolutions adopted and vetoes cast by each permanent
+member, 2011-2024, the calibration target of the Council phase; every figure has its source
+and a `verified` column (see `sim/council/CALIBRATION.md`). Compiled by hand from UN press
+releases, the Secretariat's *Highlights of Security Council Practice* and Security Council
+Report, not rebuilt by this script.
 """
 
 
