@@ -105,10 +105,13 @@ def pairwise_threat(capability: np.ndarray, near: np.ndarray, affinity: np.ndarr
     Relative power is capability_j / (capability_i + capability_j): a threat is measured
     against one's own strength (Walt's aggregate power); hostility is max(0, -affinity).
     """
-    hostility = np.maximum(-affinity, 0.0)
-    total = capability[:, None] + capability[None, :]
-    relative = np.divide(capability[None, :], total, out=np.zeros_like(near), where=total > 0)
-    return relative * near * hostility
+    threat = np.negative(affinity)
+    np.maximum(threat, 0.0, out=threat)  # hostility
+    threat *= near
+    total = np.add.outer(capability, capability)
+    np.divide(capability[None, :], total, out=total, where=total > 0)
+    threat *= total
+    return threat
 
 
 def group_threat(threat: np.ndarray, membership: np.ndarray) -> np.ndarray:

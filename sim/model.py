@@ -228,6 +228,9 @@ class WorldModel(mesa.Model):
 
         self._init_state(self.world)
         self.strategies = assign_strategies(alignment, self.world.countries, mixed_alignment)
+        self._strategy_rows = {
+            name: np.flatnonzero(self.strategies == name) for name in sorted(set(self.strategies))
+        }
         requested = {"USA": strategy_USA, "CHN": strategy_CHN, "RUS": strategy_RUS}
         self.power_strategies = {
             self.row[code]: parse_strategies(requested[code], f"strategy_{code}")
@@ -565,8 +568,7 @@ class WorldModel(mesa.Model):
         n_options = len(self.blocs) + 1
         ctx = self.alignment_context()
         scores = np.empty((self.n, n_options))
-        for name in np.unique(self.strategies):
-            who = np.flatnonzero(self.strategies == name)
+        for name, who in self._strategy_rows.items():
             scores[who] = STRATEGIES[name](ctx, who)
         scores += self.alignment_bonus
         inactive = np.array([not b.active for b in self.blocs], dtype=bool)
