@@ -5,6 +5,22 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+#: Nothing moves but what a test sets up: no great-power actions, sanctions, wars, events,
+#: growth shocks, affinity drift, choice noise or Council.
+STILL = dict(
+    strategy_USA="",
+    strategy_CHN="",
+    strategy_RUS="",
+    initial_sanctions=False,
+    conflicts=(),
+    events=None,
+    shock_sd=0.0,
+    affinity_drift_rate=0.0,
+    choice_noise=0.0,
+    council_rule=None,
+    rng=0,
+)
+
 
 def tiny_countries() -> pd.DataFrame:
     """Three countries with only the required columns (and a couple of optional ones)."""

@@ -10,22 +10,11 @@ from sim import WorldModel
 from sim.alignment import STRATEGIES, assign_strategies, register
 from sim.alignment.strategies import MIXED_PRESETS, AlignmentContext, choose
 from sim.world import COUNTRY_COLUMNS, load_world, validate_table, world_from_tables
+from tests.conftest import STILL
 
-#: Everything but the alignment choice held still: no great-power actions, no sanctions,
-#: no conflicts, no events, no growth shocks, no affinity drift, no choice noise.
-STILL = dict(
-    strategy_USA="",
-    strategy_CHN="",
-    strategy_RUS="",
-    initial_sanctions=False,
-    conflicts=(),
-    events=None,
-    shock_sd=0.0,
-    affinity_drift_rate=0.0,
-    choice_noise=0.0,
-    bloc_split_threshold=-1.0,  # no splits: cohesion is never below -1
-    rng=0,
-)
+#: Everything but the alignment choice held still (and no bloc splits: cohesion is never
+#: below -1).
+STILL = {**STILL, "bloc_split_threshold": -1.0}
 
 SEOUL = (37.5, 127.0)  # beside China
 DUBLIN = (53.35, -6.26)  # beside Britain

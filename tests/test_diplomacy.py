@@ -16,6 +16,7 @@ from sim.alignment.strategies import MIXED_PRESETS
 from sim.blocs import cohesion, initial_blocs
 from sim.events import EVENT_SETS
 from sim.world import COUNTRY_COLUMNS, load_world, validate_table, world_from_tables
+from tests.conftest import STILL
 
 
 def run(steps, **kwargs):
@@ -51,21 +52,6 @@ def set_pairs(model, codes_a, codes_b, value):
                 i, j = model.row[a], model.row[b]
                 model.affinity[i, j] = model.affinity[j, i] = value
 
-
-#: Nothing moves but what the test sets up: no powers, sanctions, wars, events, shocks,
-#: affinity drift or choice noise.
-STILL = dict(
-    strategy_USA="",
-    strategy_CHN="",
-    strategy_RUS="",
-    initial_sanctions=False,
-    conflicts=(),
-    events=None,
-    shock_sd=0.0,
-    affinity_drift_rate=0.0,
-    choice_noise=0.0,
-    rng=0,
-)
 
 # -- the 2025 blocs ---------------------------------------------------------------------
 
