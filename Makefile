@@ -34,8 +34,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
+# The baseline study end to end: its sweep (one point, 20 replicates), the collected tables,
+# a printed summary and its figure, in multirun/baseline/<date>_<time>/.
 run: $(STAMP)
-	$(BIN)/python -m experiments.run
+	@dir=multirun/baseline/$$(date +%Y-%m-%d_%H-%M-%S) && \
+	$(BIN)/python -m experiments.run -m experiment=baseline hydra.sweep.dir=$$dir && \
+	$(BIN)/python -m experiments.collect $$dir && \
+	$(BIN)/python -m experiments.report $$dir
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -43,6 +48,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_model
+	$(BIN)/python -m benchmarks.bench_sweep
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,61 +1,114 @@
-"""Run one parameter point: `replicates` runs of `WorldModel`, tables and a figure.
+"""Run one parameter point: `replicates` runs of `WorldModel`, recorded as tidy tables.
 
-Usage: `python -m experiments.run [key=value ...]` (see `configs/config.yaml`). Writes into the
-Hydra job folder `steps.parquet` (one row per replicate and year), `summary.parquet` (one row
-per replicate) and `gdp_shares.png`, and prints a summary. Replicate seeds are spawned from
-`seed` with `numpy.random.SeedSequence`, so a run is the same bit for bit wherever it runs.
+Usage: `python -m experiments.run [overrides]` for one point, `python -m experiments.run -m
+[sweep overrides]` for a sweep (see `configs/config.yaml` and `docs/experiments.md`). A job
+writes into its Hydra job folder:
+
+- `steps.parquet`: one row per replicate and year;
+- `summary.parquet`: one row per replicate (its final year);
+- `votes.parquet`: one row per replicate, draft and Council member (when there is a Council);
+- `countries.parquet`: one row per replicate, year and country (`record.countries=true`);
+- `config.yaml` (resolved), `provenance.json` (versions, git commit, seeds, timings);
+- `done.json`, last: the files above with sizes and digests (see `experiments.store`).
+
+Every table carries the parameters (`experiments.schema.parameters`) as columns. Replicate
+seeds are spawned from `seed` with `numpy.random.SeedSequence`, so a point gives the same
+tables bit for bit under any launcher. In a sweep folder, a job whose outputs are complete
+for the same config is skipped (`resume=true`); a job that raises writes `error.json`, and
+the sweep goes on and then fails naming it (`experiments.sweep.SweepGuard`).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import datetime as dt
+import functools
+import importlib.metadata
+import logging
+import platform
+import socket
+import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
 import hydra
 import numpy as np
 import pandas as pd
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
+from tqdm import tqdm
 
+import experiments.sweep  # noqa: F401  (registers the job_dirname resolver in every process)
+from experiments.schema import check, parameters
+from experiments.store import (
+    CONFIG,
+    LONG_TABLES,
+    PROVENANCE,
+    TABLE_KINDS,
+    clear_markers,
+    job_state,
+    mark_done,
+    record_error,
+    write_json,
+    write_table,
+    write_text,
+)
 from sim import WorldModel
-from sim.outcomes import TRACKED_ACTORS
+
+log = logging.getLogger(__name__)
+
+#: Distributions whose versions every job records.
+LIBRARIES = ("powershift", "mesa", "numpy", "pandas", "pyarrow", "hydra-core", "omegaconf")
 
 
 def run_replicates(
-    scenario: str,
+    kwargs: dict[str, Any],
     steps: int,
     replicates: int,
     seed: int,
-    start_year: int = 2024,
-    **model_kwargs,
-) -> pd.DataFrame:
-    """Run `replicates` models for `steps` years each and stack their yearly outcomes.
+    progress: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run `replicates` models for `steps` years each and stack their records.
 
     Args:
-        scenario: Scenario name or folder.
+        kwargs: `WorldModel` keyword arguments (not `rng`).
         steps: Years to simulate.
         replicates: Number of runs.
         seed: Root seed; replicate r uses the r-th child of `SeedSequence(seed)`.
-        start_year: Year of the scenario's data.
-        **model_kwargs: Further `WorldModel` keyword arguments.
+        progress: Label of a progress bar (shown on a terminal only); None for no bar.
 
     Returns:
-        One row per replicate and year (the initial year included), with `replicate` and
-        `seed` columns first.
+        `steps` (one row per replicate and year, the initial year included), `votes` (one row
+        per replicate, draft and member; only with a Council) and `countries` (only with
+        `record_countries`); each with `replicate` as the first column.
     """
-    tables = []
-    for replicate, child in enumerate(np.random.SeedSequence(seed).spawn(replicates)):
-        model = WorldModel(
-            scenario, start_year=start_year, rng=np.random.default_rng(child), **model_kwargs
-        )
+    parts: dict[str, list[pd.DataFrame]] = {"steps": [], "votes": [], "countries": []}
+    children = np.random.SeedSequence(seed).spawn(replicates)
+    for replicate, child in enumerate(
+        tqdm(children, desc=progress, unit="replicate", disable=None if progress else True)
+    ):
+        model = WorldModel(**kwargs, rng=np.random.default_rng(child))
         for _ in range(steps):
             model.step()
-        table = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        table.insert(0, "replicate", replicate)
-        table.insert(1, "seed", seed)
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
+        for kind, table in record(model).items():
+            table.insert(0, "replicate", replicate)
+            parts[kind].append(table)
+    return {kind: pd.concat(tables, ignore_index=True) for kind, tables in parts.items() if tables}
+
+
+def record(model: WorldModel) -> dict[str, pd.DataFrame]:
+    """A finished model's tables: its yearly outcomes, the Council's votes, the countries."""
+    tables = {"steps": model.datacollector.get_model_vars_dataframe().reset_index(drop=True)}
+    council = getattr(model, "council", None)
+    if council is not None and hasattr(council, "votes_table"):
+        tables["votes"] = council.votes_table()
+    if model.datacollector.agent_reporters:
+        countries = model.datacollector.get_agent_vars_dataframe().reset_index()
+        countries = countries.rename(columns={"Step": "step", "AgentID": "agent_id"})
+        countries.insert(0, "year", model.start_year + countries["step"])
+        tables["countries"] = countries
+    return tables
 
 
 def summarise(steps: pd.DataFrame) -> pd.DataFrame:
@@ -65,132 +118,192 @@ def summarise(steps: pd.DataFrame) -> pd.DataFrame:
     model carries forward, so the final row holds them.
 
     Args:
-        steps: Output of `run_replicates`.
+        steps: The `steps` table.
 
     Returns:
         The summary table.
     """
-    return steps.groupby("replicate").tail(1).reset_index(drop=True)
+    return steps.groupby("replicate", sort=False).tail(1).reset_index(drop=True)
 
 
-def write_parquet(table: pd.DataFrame, path: Path) -> None:
-    """Write a table atomically: a killed job never leaves a half-written file behind.
+def with_parameters(table: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
+    """The table with the parameter columns first (constant over its rows)."""
+    clash = set(columns) & set(table.columns)
+    if clash:
+        raise ValueError(f"parameter columns clash with outcome columns: {sorted(clash)}")
+    front = pd.DataFrame(columns, index=table.index)
+    return pd.concat([front, table], axis=1)
 
-    Args:
-        table: The table.
-        path: Destination.
-    """
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+
+def config_digest(cfg: DictConfig | dict) -> str:
+    """Digest of everything in a job's config that shapes its outputs (not `resume`)."""
+    import hashlib
+    import json
+
+    plain = cfg
+    if not isinstance(cfg, dict):
+        plain = OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
+    plain = {k: v for k, v in plain.items() if k not in ("resume", "hydra")}
+    return hashlib.sha256(json.dumps(plain, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@functools.cache
+def git_commit() -> dict[str, Any] | None:
+    """The git commit of the code, and whether tracked files differ from it (None: no git)."""
+    where = Path(__file__).resolve().parent
     try:
-        table.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, cwd=where
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=where,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return {"commit": head, "dirty": bool(status.strip())}
 
 
-def plot_gdp_shares(steps: pd.DataFrame, path: Path) -> None:
-    """Median GDP share of each tracked actor by year, with the 5-95% band over replicates.
-
-    Args:
-        steps: Output of `run_replicates`.
-        path: PNG file to write.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
-    by_year = steps.groupby("year")
-    for actor in TRACKED_ACTORS:
-        column = f"gdp_share_{actor}"
-        quantiles = by_year[column].quantile([0.05, 0.5, 0.95]).unstack()
-        (line,) = ax.plot(quantiles.index, 100 * quantiles[0.5], label=actor)
-        ax.fill_between(
-            quantiles.index,
-            100 * quantiles[0.05],
-            100 * quantiles[0.95],
-            color=line.get_color(),
-            alpha=0.2,
-            linewidth=0,
-        )
-    replicates = steps["replicate"].nunique()
-    ax.set(
-        xlabel="Year",
-        ylabel="Share of world GDP (%)",
-        title=f"GDP shares, median and 5-95% band over {replicates} replicates",
-    )
-    ax.legend(title="Actor", ncols=5, loc="upper center")
-    fig.text(
-        0.01,
-        0.005,
-        "Model: powershift WorldModel. Data: World Bank WDI (GDP 2024), "
-        "COW trade 2010-2014 (gravity).",
-        fontsize=7,
-        color="0.35",
-    )
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+@functools.cache
+def versions() -> dict[str, str | None]:
+    """Versions of Python and the libraries that shape the results."""
+    found: dict[str, str | None] = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = None
+    return found
 
 
-def run(cfg: DictConfig, out_dir: Path) -> dict[str, pd.DataFrame]:
-    """Run the configured parameter point and write its tables (and figure) into `out_dir`.
+def provenance(cfg: DictConfig, seconds: dict[str, float], started: str) -> dict[str, Any]:
+    """Where, when and with what a job ran, and its seeds."""
+    children = np.random.SeedSequence(cfg.seed).spawn(cfg.replicates)
+    hydra_info = {}
+    if HydraConfig.initialized():
+        hc = HydraConfig.get()
+        hydra_info = {
+            "mode": str(hc.mode),
+            "launcher": hc.runtime.choices.get("hydra/launcher"),
+            "overrides": list(hc.overrides.task),
+            "job_num": hc.job.get("num"),
+        }
+    return {
+        "versions": versions(),
+        "git": git_commit(),
+        "host": socket.gethostname(),
+        "platform": platform.platform(),
+        "started": started,
+        "finished": dt.datetime.now(dt.UTC).isoformat(),
+        "seconds": seconds,
+        "seeds": {
+            "root": int(cfg.seed),
+            "replicates": [
+                {"replicate": r, "entropy": str(c.entropy), "spawn_key": list(c.spawn_key)}
+                for r, c in enumerate(children)
+            ],
+        },
+        "hydra": hydra_info,
+    }
+
+
+def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str, pd.DataFrame]:
+    """Run the configured point and write its tables, config and provenance into `out_dir`.
 
     Args:
         cfg: The composed config (see `configs/config.yaml`).
         out_dir: Job folder.
+        progress: Label of the progress bar, None for none.
 
     Returns:
-        The `steps` and `summary` tables.
+        The tables by kind: `steps` and `summary` with the parameter columns, `votes` and
+        `countries` (when recorded) without them (their files have them).
     """
+    started = dt.datetime.now(dt.UTC).isoformat()
+    start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
-    model_kwargs = OmegaConf.to_container(cfg.model, resolve=True)
-    steps = run_replicates(
-        cfg.scenario, cfg.steps, cfg.replicates, cfg.seed, cfg.start_year, **model_kwargs
-    )
-    summary = summarise(steps)
-    write_parquet(steps, out_dir / "steps.parquet")
-    write_parquet(summary, out_dir / "summary.parquet")
-    OmegaConf.save(cfg, out_dir / "config.yaml", resolve=True)
-    if cfg.figure:
-        plot_gdp_shares(steps, out_dir / "gdp_shares.png")
-    return {"steps": steps, "summary": summary}
+    clear_markers(out_dir)
+    kwargs = check(cfg, build=False)
+    columns = parameters(cfg)
+    tables = run_replicates(kwargs, cfg.steps, cfg.replicates, cfg.seed, progress)
+    model_seconds = time.perf_counter() - start
+    tables["summary"] = summarise(tables["steps"])
+    if not cfg.record.votes:
+        tables.pop("votes", None)
+    files = []
+    for kind in TABLE_KINDS:
+        if kind not in tables:
+            continue
+        path = out_dir / f"{kind}.parquet"
+        if kind in LONG_TABLES:
+            write_table(tables[kind], path, constants=columns)
+        else:
+            tables[kind] = with_parameters(tables[kind], columns)
+            write_table(tables[kind], path)
+        files.append(path.name)
+    write_text(out_dir / CONFIG, OmegaConf.to_yaml(cfg, resolve=True))
+    files.append(CONFIG)
+    if cfg.record.figure:
+        from experiments.report import plot_gdp_shares
+
+        plot_gdp_shares(tables["steps"], out_dir / "gdp_shares.png")
+    seconds = {"models": model_seconds, "total": time.perf_counter() - start}
+    write_json(out_dir / PROVENANCE, provenance(cfg, seconds, started))
+    files.append(PROVENANCE)
+    mark_done(out_dir, files, config_digest(cfg))
+    return tables
 
 
-def report(summary: pd.DataFrame) -> str:
-    """A short text summary of the final year over replicates (median [5%, 95%])."""
-    year = int(summary["year"].iloc[0])
-    lines = [f"{len(summary)} replicates, final year {year}: median [5%, 95%]"]
-    for actor in TRACKED_ACTORS:
-        for kind in ("gdp", "capability"):
-            q = summary[f"{kind}_share_{actor}"].quantile([0.05, 0.5, 0.95]) * 100
-            lines.append(
-                f"  {kind} share {actor:>3}: {q[0.5]:5.1f}% [{q[0.05]:5.1f}, {q[0.95]:5.1f}]"
-            )
-    lines.append(
-        f"  polarity: {summary['polarity'].median():.2f}; Russia and China still aligned in "
-        f"{int(summary['ru_cn_aligned'].sum())} of {len(summary)} replicates"
-    )
-    passes = summary["year_gdp_CHN_passes_USA"]
-    lines.append(
-        f"  China's GDP passes the US's in {passes.notna().sum()} of {len(summary)} "
-        f"replicates (median year {passes.median():.0f})"
-        if passes.notna().any()
-        else "  China's GDP does not pass the US's in any replicate"
-    )
-    return "\n".join(lines)
+def run_job(cfg: DictConfig, out_dir: Path, in_sweep: bool) -> str:
+    """Run one job of Hydra: skip it if complete, record its error if it raises.
+
+    Args:
+        cfg: The job's config.
+        out_dir: The job folder.
+        in_sweep: In a sweep, an error is recorded and logged and the sweep goes on (it
+            fails at its end, naming the job); otherwise it is raised.
+
+    Returns:
+        "skipped", "complete" or "failed".
+    """
+    state = job_state(out_dir)
+    if cfg.resume and state.complete and state.marker["config_sha256"] == config_digest(cfg):
+        log.info(f"skipped (complete): {out_dir}")
+        return "skipped"
+    try:
+        tables = run(cfg, out_dir, progress=out_dir.name if in_sweep else "replicates")
+    except Exception as error:
+        record_error(out_dir, error)
+        if not in_sweep:
+            raise
+        log.exception(f"job failed: {out_dir}")
+        return "failed"
+    if not in_sweep:
+        from experiments.report import describe
+
+        print(describe(tables["summary"]))
+        print(f"tables in {out_dir}")
+    return "complete"
 
 
-@hydra.main(version_base="1.3", config_path="../configs", config_name="config")
-def main(cfg: DictConfig) -> None:
-    """Hydra entry point."""
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
-    tables = run(cfg, out_dir)
-    print(report(tables["summary"]))
-    print(f"tables and figure in {out_dir}")
+#: `configs/` of this checkout (absolute, so that the entry point works from any module name).
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 
+
+def task(cfg: DictConfig) -> str:
+    """Hydra's task function: one job (`run_job` in the Hydra job folder)."""
+    hc = HydraConfig.get()
+    return run_job(cfg, Path(hc.runtime.output_dir), in_sweep=hc.mode == RunMode.MULTIRUN)
+
+
+main = hydra.main(version_base="1.3", config_path=str(CONFIGS), config_name="config")(task)
 
 if __name__ == "__main__":
-    main()
+    # Run the importable module's `main`, not this `__main__` copy: launchers that run jobs in
+    # other processes (joblib, submitit) then pickle the task function by reference.
+    from experiments import run as importable
+
+    importable.main()

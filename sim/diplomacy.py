@@ -27,8 +27,8 @@ GROUPINGS = ("eu", "g7", "brics", "sco", "eaeu", "asean", "au", "arab_league")
 #: a power-law loss-of-strength gradient (Boulding 1962, "Conflict and Defense").
 THREAT_DISTANCE_KM = 2000.0
 
-#: Weights of the affinity terms (the sum of absolute weights is about 1, so that the target
-#: stays mostly inside [-1, 1] before clipping).
+#: Weights of the affinity terms (the sum of absolute weights is about 1; the target is the
+#: tanh of the weighted sum, so it stays inside (-1, 1) without sticking to the bounds).
 WEIGHT_IDEOLOGY = 0.45
 WEIGHT_MEMBERSHIP = 0.25
 WEIGHT_BLOC = 0.30
@@ -146,8 +146,8 @@ def affinity_base(ideology: np.ndarray, membership: np.ndarray, conflict: np.nda
         conflict: -1 for pairs at war, else 0 (N, N).
 
     Returns:
-        WEIGHT_IDEOLOGY ideology + WEIGHT_MEMBERSHIP membership + 2 conflict (a war drives
-        the pair's target to -1 whatever else holds).
+        WEIGHT_IDEOLOGY ideology + WEIGHT_MEMBERSHIP membership + 2 conflict (a war lowers
+        the pair's target by 2 before the tanh bound: below -0.76 whatever else holds).
     """
     return WEIGHT_IDEOLOGY * ideology + WEIGHT_MEMBERSHIP * membership + 2.0 * conflict
 
@@ -159,7 +159,7 @@ def affinity_target(
     shared_threat: np.ndarray | None = None,
     covoting: np.ndarray | None = None,
 ) -> np.ndarray:
-    """What interests imply for affinity, clipped to [-1, 1] with a unit diagonal.
+    """What interests imply for affinity: tanh of the weighted terms, unit diagonal.
 
     Args:
         base: Output of `affinity_base` (N, N).
@@ -179,6 +179,8 @@ def affinity_target(
         target += WEIGHT_COMMON_THREAT * shared_threat
     if covoting is not None:
         target += WEIGHT_COVOTING * covoting
-    np.clip(target, -1.0, 1.0, out=target)
+    # a soft bound: close pairs approach +1 without sticking to it, so that every policy
+    # still moves them (a hard clip would make the strongest ties immovable)
+    np.tanh(target, out=target)
     np.fill_diagonal(target, 1.0)
     return target

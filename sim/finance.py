@@ -1,12 +1,13 @@
 """The finance phase: the share of each country's trade settled outside the dollar system.
 
-Each country's non-dollar share moves part of the way each year toward a target made of its
-bloc's stance (the share of its bloc's leader), its exposure to US sanctions, and what its
-trade partners use. The partner term passes through a steep logistic, a network effect that
-can tip (Eichengreen, Mehl & Chitu 2017, "How Global Currencies Work"; Farrell & Newman 2019,
-"Weaponized Interdependence", International Security 44(1)). Sanctions by the dollar's issuer
-also cut a sanctioned country's trade with third parties, less so the more that trade is
-settled outside the dollar (`secondary_cut`).
+Each country's non-dollar share moves part of the way each year toward a target made of
+its bloc's stance (none in a bloc led by the dollar's issuer, full in any other), its
+exposure to US sanctions, and what its trade partners use. The partner term passes through
+a steep logistic, a network effect that can tip (Eichengreen, Mehl & Chitu 2017, "How
+Global Currencies Work"; Farrell & Newman 2019, "Weaponized Interdependence", International
+Security 44(1)). Sanctions by the dollar's issuer also cut a sanctioned country's trade
+with third parties, less so the more that trade is settled outside the dollar
+(`secondary_cut`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ def initial_non_dollar_share(eurasian: np.ndarray, sanctions_faced: np.ndarray) 
     return np.clip(BASELINE_SHARE + 0.35 * eurasian + 0.5 * sanctions_faced, 0.0, 1.0)
 
 
+def bloc_stance(led_by_dollar_issuer: bool) -> float:
+    """A bloc's push on its members' non-dollar share.
+
+    None from a bloc led by the issuer of the dollar, full from any other (the Eurasian
+    bloc's de-dollarisation drive, e.g. the BRICS Kazan declaration of 2024 on
+    local-currency settlement).
+
+    Args:
+        led_by_dollar_issuer: The bloc's leader is the United States.
+    """
+    return 0.0 if led_by_dollar_issuer else 1.0
+
+
 def partner_share(two_way: np.ndarray, share: np.ndarray) -> np.ndarray:
     """Trade-weighted mean non-dollar share of each country's partners (N,).
 
@@ -51,7 +65,8 @@ def target_share(
     """Where each country's non-dollar share is heading (N,), in [0, 1].
 
     Args:
-        bloc_stance: Non-dollar share of the country's bloc leader (baseline if non-aligned).
+        bloc_stance: The push of the country's bloc (`bloc_stance`; the baseline if
+            non-aligned).
         us_sanctions: Intensity of US sanctions on the country.
         partners: Trade-weighted partner share.
 

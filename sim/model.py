@@ -325,6 +325,13 @@ class WorldModel(mesa.Model):
         self.alignment_bonus = np.zeros((self.n, len(self.blocs) + 1))
         self.trade()
         self.perceive_threat()
+        # Start affinity at its full target (trade interdependence and common threat
+        # included), so that it does not drift by itself in the first years; the trade
+        # policy factor is measured from this start.
+        self.affinity = self._affinity_target()
+        self._affinity_start = self.affinity.copy()
+        self.trade()
+        self.perceive_threat()
         threat = self.max_threat()
         self._milex_base = self._milex_share / (1.0 + self.milex_threat_response * threat)
         self._gains_applied = self._gains_level.copy()
@@ -511,19 +518,22 @@ class WorldModel(mesa.Model):
 
     def drift_affinity(self) -> None:
         """Affinity moves part of the way toward what interests imply."""
-        threats = np.hstack([self.bloc_threat, self.power_threat])
-        self.refresh_bloc_relations()
-        target = diplomacy.affinity_target(
-            self._affinity_base,
-            self._bloc_alignment,
-            diplomacy.trade_interdependence(self._two_way_trade, self._gdp_usd),
-            diplomacy.common_threat(threats),
-            self._covoting,
-        )
+        target = self._affinity_target()
         # every term is symmetric, so affinity stays symmetric and within [-1, 1]
         target -= self.affinity
         target *= self.affinity_drift_rate
         self.affinity += target
+
+    def _affinity_target(self) -> np.ndarray:
+        threats = np.hstack([self.bloc_threat, self.power_threat])
+        self.refresh_bloc_relations()
+        return diplomacy.affinity_target(
+            self._affinity_base,
+            self._bloc_alignment,
+            diplomacy.trade_interdependence(self._two_way_trade, self._gdp_usd),
+            diplomacy.common_threat(threats),
+            getattr(self, "_covoting", None),
+        )
 
     def perceive_threat(self) -> None:
         """Threat from every bloc and great power, from capability, proximity and hostility."""
@@ -611,8 +621,10 @@ class WorldModel(mesa.Model):
                     f"{self._iso3[candidate]}-led", int(candidate), np.append(friends, candidate)
                 )
         for b, bloc in enumerate(self.blocs):
-            if bloc.active and not (self.bloc == b).any():
+            # a bloc left with its leader alone dissolves; the leader is non-aligned
+            if bloc.active and (self.bloc == b).sum() <= 1:
                 bloc.active = False
+                self.bloc[self.bloc == b] = -1
 
     def _found_bloc(self, name: str, leader: int, members: np.ndarray) -> None:
         names = {b.name for b in self.blocs}
@@ -624,9 +636,10 @@ class WorldModel(mesa.Model):
     def settle_finance(self) -> None:
         """Non-dollar shares move toward bloc stance, sanctions exposure and partners' use."""
         stance = np.full(self.n, finance.BASELINE_SHARE)
+        issuer = self.row.get("USA")
         for b, bloc in enumerate(self.blocs):
             if bloc.active:
-                stance[self.bloc == b] = self.non_dollar_share[bloc.leader]
+                stance[self.bloc == b] = finance.bloc_stance(bloc.leader == issuer)
         target = finance.target_share(
             stance,
             self._us_sanctions(),

@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 
 #: Yearly affinity step of an active policy (consolidate, mediate, the wedge at strength 1).
 POLICY_STEP = 0.05
-#: Sanctions intensity that containment ramps toward, and the share of the gap closed a year.
-CONTAIN_LEVEL = 0.5
+#: Sanctions intensity that containment ramps toward, and the share of the gap closed a year
+#: (stylised: US tariffs and export controls on China, 2018-2025, reach a large share of
+#: bilateral trade without an embargo).
+CONTAIN_LEVEL = 0.3
 CONTAIN_RATE = 0.2
 
 #: Sanctions in force in 2025, by imposer (a bloc name or an ISO3 code), target and a stylised

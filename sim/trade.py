@@ -2,7 +2,8 @@
 
 Flows follow the gravity equation (Tinbergen 1962; Anderson & van Wincoop 2003):
 X_ij = exp(c) * GDP_i^a * GDP_j^b * distance_ij^d * exp(e * contiguity_ij + f * language_ij),
-times a policy factor (sanctions now; affinity and blocs as the diplomacy phase lands). The
+times a policy factor (changes in affinity and shared blocs since the start, Greater Eurasia,
+sanctions and the dollar system's reach; see `WorldModel.trade`). The
 coefficients are estimated by Poisson pseudo-maximum likelihood (Santos Silva & Tenreyro
 2006) on the Correlates of War dyadic trade data, 2010-2014 (`scripts/estimate_gravity.py`,
 results in `sim/data/gravity.md`), and applied to today's GDP. The year effects of that

@@ -54,7 +54,7 @@ def set_affinity(model, iso3, **others):
         model.affinity[i, j] = model.affinity[j, i] = value
 
 
-def choice_after_one_year(strategy, affinity, world=None, others="hedging", **params):
+def choice_after_one_year(strategy, affinity, world=None, others="balancing", **params):
     """Bloc name SML, the only country using `strategy`, picks after one step."""
     mixed = {"by": "iso3", "groups": {"SML": strategy}, "default": others}
     params = {**STILL, **params}
@@ -382,8 +382,10 @@ def test_a_new_strategy_is_one_decorated_function(follow_the_first_bloc):
     assert model.country("SML").bloc_name == "nonaligned"
     model.step()
     names = [c.bloc_name for c in model.countries]
-    # everyone follows bloc 0 (West) except China, who leads Eurasia
-    assert names == ["West", "West", "Eurasia", "West", "West"]
+    # everyone follows bloc 0 (West) except China, who leads Eurasia; left alone, Eurasia
+    # dissolves and China is non-aligned
+    assert names == ["West", "West", "nonaligned", "West", "West"]
+    assert not model.blocs[1].active
 
 
 def test_the_test_strategy_was_removed():

@@ -79,7 +79,9 @@ def test_three_way_summit_raises_affinity_and_eases_sanctions():
     Event(2025, covers("three_way_summit")).apply(m)
     pairs = np.ix_(trio, trio)
     off_diagonal = ~np.eye(3, dtype=bool)
-    assert (m.affinity[pairs][off_diagonal] > affinity[pairs][off_diagonal]).all()
+    assert (m.affinity[pairs][off_diagonal] > affinity[pairs][off_diagonal]).all(), (
+        affinity[pairs]
+    )
     np.testing.assert_allclose(m.sanctions[pairs], 0.5 * sanctions[pairs])
     # nothing else moves
     np.testing.assert_array_equal(off_block(m.affinity, trio), off_block(affinity, trio))
@@ -129,7 +131,7 @@ def test_ceasefire_removes_the_conflict():
     m = model()
     rus, ukr, chn = m.row["RUS"], m.row["UKR"], m.row["CHN"]
     assert [set(p) for p in m.conflicts] == [{rus, ukr}]
-    assert m.affinity[rus, ukr] == -1.0  # at war: the affinity target is -1
+    assert m.affinity[rus, ukr] < -0.75  # at war: the target is below tanh(-1)
     affinity = m.affinity.copy()
     Event(2025, covers("ceasefire")).apply(m)
     assert m.conflicts == []
@@ -142,7 +144,7 @@ def test_ceasefire_removes_the_conflict():
     for m_ in (m, war):
         for _ in range(5):
             m_.step()
-    assert war.affinity[rus, ukr] == pytest.approx(-1.0)
+    assert war.affinity[rus, ukr] < -0.75  # the war goes on
     assert m.affinity[rus, ukr] > war.affinity[rus, ukr] + 0.3
 
 
@@ -284,7 +286,9 @@ def test_contain_keeps_stronger_sanctions_and_works_for_china_too():
     usa, chn, rus = (m.row[c] for c in ("USA", "CHN", "RUS"))
     m.act_great_powers()
     assert m.sanctions[usa, rus] == 0.6  # already above the containment level
-    np.testing.assert_allclose(m.sanctions[chn, bloc_rows(m, "West")], 0.1)
+    np.testing.assert_allclose(
+        m.sanctions[chn, bloc_rows(m, "West")], CONTAIN_RATE * CONTAIN_LEVEL
+    )
 
 
 def test_consolidate_raises_affinity_with_partners():

@@ -1,18 +1,18 @@
-"""`python -m experiments.run`: composes, runs replicates, writes complete tables."""
+"""`experiments.run`: one parameter point, its tables, parameters, provenance and markers."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+import json
 
+import mesa
 import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
 
-from experiments.run import run, summarise
-
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+from experiments.run import CONFIGS, run, run_job, summarise
+from experiments.schema import default, parameters
+from experiments.store import COMPLETE, CORRUPT, FAILED, job_state
+from sim import WorldModel
 
 
 def config(*overrides):
@@ -20,39 +20,83 @@ def config(*overrides):
         return compose(config_name="config", overrides=list(overrides))
 
 
-def test_run_writes_tables_and_figure(tmp_path):
-    cfg = config("replicates=3", "steps=4", "seed=9")
+def test_run_writes_tables_markers_and_provenance(tmp_path):
+    cfg = config("replicates=3", "steps=4", "seed=9", "alignment=hedging")
     tables = run(cfg, tmp_path)
     steps = pd.read_parquet(tmp_path / "steps.parquet")
     summary = pd.read_parquet(tmp_path / "summary.parquet")
     assert len(steps) == 3 * 5 and sorted(steps["replicate"].unique()) == [0, 1, 2]
     assert list(summary["year"]) == [2028] * 3
     pd.testing.assert_frame_equal(steps, tables["steps"], check_exact=True)
-    assert (tmp_path / "gdp_shares.png").stat().st_size > 10_000
+    # the parameters are columns, first, in every table
+    columns = parameters(cfg)
+    assert list(steps.columns[: len(columns)]) == list(columns)
+    assert set(steps["alignment"]) == {"hedging"} and set(steps["seed"]) == {9}
+    assert set(summary["strategy_USA"]) == {"contain"}
+    votes = pd.read_parquet(tmp_path / "votes.parquet")
+    assert len(votes) > 0 and set(votes["replicate"]) == {0, 1, 2}
+    assert set(votes["alignment"].astype(str)) == {"hedging"}
+    assert {"draft", "iso3", "vote"} <= set(votes.columns)
     assert "seed: 9" in (tmp_path / "config.yaml").read_text()
+    record = json.loads((tmp_path / "provenance.json").read_text())
+    assert record["versions"]["mesa"] and record["seeds"]["root"] == 9
+    assert [r["spawn_key"] for r in record["seeds"]["replicates"]] == [[0], [1], [2]]
+    assert job_state(tmp_path).status == COMPLETE
     # replicates differ from each other, and the same seed reproduces them exactly
-    finals = summary["gdp_world_usd"]
-    assert finals.nunique() == 3
-    again = run(config("replicates=3", "steps=4", "seed=9", "figure=false"), tmp_path / "b")
+    assert summary["gdp_world_usd"].nunique() == 3
+    again = run(config("replicates=3", "steps=4", "seed=9", "alignment=hedging"), tmp_path / "b")
     pd.testing.assert_frame_equal(again["steps"], tables["steps"], check_exact=True)
+    assert (tmp_path / "votes.parquet").read_bytes() == (tmp_path / "b/votes.parquet").read_bytes()
+
+
+def test_truncated_output_is_detected(tmp_path):
+    run(config("replicates=1", "steps=1"), tmp_path)
+    data = (tmp_path / "steps.parquet").read_bytes()
+    (tmp_path / "steps.parquet").write_bytes(data[: len(data) // 2])
+    state = job_state(tmp_path)
+    assert state.status == CORRUPT and "steps.parquet" in state.detail
+
+
+def test_countries_table_and_no_council(tmp_path):
+    tables = run(
+        config("replicates=1", "steps=2", "record.countries=true", "council=none"), tmp_path
+    )
+    countries = pd.read_parquet(tmp_path / "countries.parquet")
+    assert len(countries) == 3 * 193 and set(countries["year"]) == {2024, 2025, 2026}
+    assert {"iso3", "bloc", "gdp_share", "replicate"} <= set(countries.columns)
+    assert not (tmp_path / "votes.parquet").exists() and "votes" not in tables
+    assert set(tables["steps"]["council_rule"].isna()) == {True}
 
 
 def test_model_overrides_reach_the_model(tmp_path):
-    tables = run(
-        config(
-            "replicates=2",
-            "steps=2",
-            "+model.shock_sd=0.0",
-            "+model.choice_noise=0.0",
-            "+model.council_rule=null",
-            "figure=false",
-        ),
-        tmp_path,
-    )
-    first, second = (t.reset_index(drop=True) for _, t in tables["steps"].groupby("replicate"))
-    pd.testing.assert_frame_equal(
-        first.drop(columns="replicate"), second.drop(columns="replicate"), check_exact=True
-    )
+    cfg = config("replicates=1", "steps=1", "model.shock_sd=0", "alignment.choice_noise=0")
+    tables = run(cfg, tmp_path)
+    assert tables["steps"]["shock_sd"].eq(0.0).all()
+    assert tables["steps"]["choice_noise"].eq(0.0).all()
+    assert tables["steps"]["convergence_rate"].eq(default("convergence_rate")).all()
+
+
+def test_a_job_that_raises_records_its_error(tmp_path, monkeypatch):
+    import experiments.run as module
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("the model broke")
+
+    monkeypatch.setattr(module, "run_replicates", explode)
+    cfg = config("replicates=1", "steps=1")
+    with pytest.raises(RuntimeError):
+        run_job(cfg, tmp_path, in_sweep=False)
+    assert run_job(cfg, tmp_path, in_sweep=True) == "failed"
+    state = job_state(tmp_path)
+    assert state.status == FAILED and "the model broke" in state.detail
+
+
+def test_complete_job_is_skipped_unless_its_config_changed(tmp_path):
+    cfg = config("replicates=1", "steps=1")
+    assert run_job(cfg, tmp_path, in_sweep=True) == "complete"
+    assert run_job(cfg, tmp_path, in_sweep=True) == "skipped"
+    assert run_job(config("replicates=1", "steps=2"), tmp_path, in_sweep=True) == "complete"
+    assert run_job(config("replicates=1", "steps=2", "resume=false"), tmp_path, True) == "complete"
 
 
 def test_summary_is_the_final_year_of_each_replicate():
@@ -63,24 +107,18 @@ def test_summary_is_the_final_year_of_each_replicate():
     assert list(summary["polarity"]) == [3.0, 6.0] and list(summary["year"]) == [3, 3]
 
 
-@pytest.mark.parametrize(
-    "override, key", [("model.shock_sd=-1", "shock_sd"), ("scenario=atlantis", "atlantis")]
-)
-def test_command_line_errors_name_the_key(tmp_path, override, key):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "experiments.run",
-            "replicates=1",
-            "steps=1",
-            "figure=false",
-            f"hydra.run.dir={tmp_path}",
-            override.replace("model.", "+model."),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=CONFIGS.parent,
+def test_mesa_batch_run_returns_yearly_outcomes():
+    results = pd.DataFrame(
+        mesa.batch_run(
+            WorldModel,
+            parameters={"shock_sd": [0.0, 0.02], "council_rule": [None]},
+            rng=[1, 2],
+            max_steps=2,
+            data_collection_period=1,
+            display_progress=False,
+        )
     )
-    assert done.returncode != 0
-    assert key in done.stderr
+    assert len(results) == 2 * 2 * 3  # parameter values x seeds x recorded years
+    assert set(results["shock_sd"]) == {0.0, 0.02}
+    assert set(results["year"]) == {2024, 2025, 2026}
+    assert results["gdp_world_usd"].gt(0).all()

@@ -1,0 +1,165 @@
+"""Time a sweep: Hydra's and the recording's overhead over the models, and joblib's speed-up.
+
+Usage: `python -m benchmarks.bench_sweep [--points 10] [--replicates 10] [--steps 26]
+[--repeats 3] [--json PATH]`. The design is `points` parameter points (root seeds 1..points)
+of `replicates` replicates each on world_2024. It times, as medians over `repeats`:
+
+- `models_s`: the models' own run time, in-process and warm (build, step, take the tables),
+  the same work as the sweep's jobs;
+- `import_s`: starting Python and importing the model (`python -c "import sim"`), which any
+  script that runs the model pays;
+- `basic_s`, `joblib_s`: the whole sweep from the command line (`python -m experiments.run
+  -m ...`) with the basic launcher and with joblib on `--workers` (2) processes.
+
+`overhead` is `basic_s / models_s - 1` and `overhead_after_import` the same with `import_s`
+taken off; `joblib_speedup` is `basic_s / joblib_s`. Writes JSON (default
+`benchmarks/results/bench_sweep.json`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from hydra import compose, initialize_config_dir
+
+import sim
+from benchmarks.bench_model import git_commit
+from experiments.run import run_replicates
+from experiments.schema import check
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def wall(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, cwd=ROOT, capture_output=True)
+    return time.perf_counter() - start
+
+
+def models_seconds(points: int, replicates: int, steps: int) -> float:
+    with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
+        cfg = compose("config", overrides=[f"steps={steps}", f"replicates={replicates}"])
+    kwargs = check(cfg)  # loads the world once, as each sweep process does
+    start = time.perf_counter()
+    for seed in range(1, points + 1):
+        run_replicates(kwargs, steps, replicates, seed)
+    return time.perf_counter() - start
+
+
+def sweep_command(folder: Path, points: int, replicates: int, steps: int, *launcher) -> list:
+    return [
+        sys.executable,
+        "-m",
+        "experiments.run",
+        "-m",
+        f"seed=range(1,{points + 1})",
+        f"replicates={replicates}",
+        f"steps={steps}",
+        f"hydra.sweep.dir={folder}",
+        *launcher,
+    ]
+
+
+def job_seconds(folder: Path) -> tuple[float, float]:
+    models = total = 0.0
+    for path in folder.rglob("provenance.json"):
+        seconds = json.loads(path.read_text())["seconds"]
+        models += seconds["models"]
+        total += seconds["total"]
+    return models, total
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=10)
+    parser.add_argument("--replicates", type=int, default=10)
+    parser.add_argument("--steps", type=int, default=26)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=Path("benchmarks/results/bench_sweep.json"))
+    args = parser.parse_args(argv)
+    design = (args.points, args.replicates, args.steps)
+
+    samples: dict[str, list[float]] = {"models_s": [], "import_s": [], "basic_s": []}
+    samples["joblib_s"] = []
+    in_jobs = []
+    scratch = Path(tempfile.mkdtemp(prefix="bench_sweep_"))
+    try:
+        for repeat in range(args.repeats):
+            samples["models_s"].append(models_seconds(*design))
+            samples["import_s"].append(wall([sys.executable, "-c", "import sim"]))
+            basic, joblib = scratch / f"basic{repeat}", scratch / f"joblib{repeat}"
+            samples["basic_s"].append(wall(sweep_command(basic, *design)))
+            in_jobs.append(job_seconds(basic))
+            samples["joblib_s"].append(
+                wall(
+                    sweep_command(
+                        joblib,
+                        *design,
+                        "hydra/launcher=joblib",
+                        f"hydra.launcher.n_jobs={args.workers}",
+                    )
+                )
+            )
+            if repeat == 0:  # same points, same seeds: the same outcomes under both launchers
+                tables = [
+                    pd.concat(pd.read_parquet(p) for p in sorted(f.rglob("summary.parquet")))
+                    for f in (basic, joblib)
+                ]
+                pd.testing.assert_frame_equal(*tables, check_exact=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    medians = {key: statistics.median(values) for key, values in samples.items()}
+    models, basic = medians["models_s"], medians["basic_s"]
+    job_models = statistics.median(m for m, _ in in_jobs)
+    job_total = statistics.median(t for _, t in in_jobs)
+    record = {
+        "benchmark": "bench_sweep",
+        "commit": git_commit(),
+        "version": sim.__version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "machine": platform.machine(),
+        "design": {
+            "points": args.points,
+            "replicates": args.replicates,
+            "steps": args.steps,
+            "workers": args.workers,
+        },
+        **medians,
+        "samples": samples,
+        "overhead": basic / models - 1,
+        "overhead_after_import": (basic - medians["import_s"]) / models - 1,
+        "recording_in_jobs": job_total / job_models - 1,
+        "joblib_speedup": basic / medians["joblib_s"],
+    }
+    print(
+        f"design: {args.points} points x {args.replicates} replicates x {args.steps} steps\n"
+        f"models alone (in-process): {models:6.2f} s\n"
+        f"python + import sim:       {medians['import_s']:6.2f} s\n"
+        f"basic launcher sweep:      {basic:6.2f} s  overhead {record['overhead']:+.1%} "
+        f"({record['overhead_after_import']:+.1%} without the import; recording inside jobs "
+        f"{record['recording_in_jobs']:+.1%})\n"
+        f"joblib, {args.workers} workers:        {medians['joblib_s']:6.2f} s  "
+        f"speed-up {record['joblib_speedup']:.2f}x"
+    )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"wrote {args.json}")
+    return record
+
+
+if __name__ == "__main__":
+    main()

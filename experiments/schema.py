@@ -1,0 +1,374 @@
+"""Config schemas: every key of `configs/` typed, every name checked against `sim`'s registries.
+
+The schemas are dataclasses registered in Hydra's ConfigStore, built when this module is
+imported from what `sim` declares: the allowed names of each group come from the registries
+(`sim.alignment.STRATEGIES`, `sim.powers.POWER_STRATEGIES`, `sim.council.RULES`,
+`sim.events.EVENT_SETS`, the shipped scenarios), and every default from the signature of
+`WorldModel` (one source of truth). A typo in a key, an unknown name or a value of the wrong
+type fails when Hydra composes the config, with a message naming the key and what is allowed;
+ranges are the model's own checks (`check` builds one model to run them).
+
+Groups map to `WorldModel` keyword arguments:
+
+- `scenario`: `name` (a shipped scenario or `custom`) and `path` -> `scenario`;
+- `alignment`: `strategy`, `mixed_alignment` and the thresholds -> `alignment`,
+  `mixed_alignment`, `switching_cost`, `choice_noise`, `*_threshold`, `ideological_tolerance`;
+- `powers`: `USA`, `CHN`, `RUS` (lists of strategies), `wedge_strength` -> `strategy_USA`,
+  `strategy_CHN`, `strategy_RUS`, `wedge_strength`;
+- `council`: `rule` (None: no Council) and the other `council_*` arguments, unprefixed;
+- `events`: `name` (a named set) or `custom` (a list of events) -> `events`;
+- `model`: every other argument, under its own name.
+
+`model_kwargs(cfg)` turns a composed config into the keyword arguments, `parameters(cfg)` into
+the flat parameter columns of the result tables.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import types
+import typing
+from dataclasses import dataclass, field, make_dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING, DictConfig, OmegaConf
+
+from sim import WorldModel
+from sim.alignment.strategies import MIXED_PRESETS, STRATEGIES
+from sim.council import RULES
+from sim.events import EVENT_SETS, schedule
+from sim.model import GREAT_POWERS
+from sim.powers import POWER_STRATEGIES, parse_strategies
+from sim.world import shipped_scenarios
+
+#: `WorldModel`'s keyword arguments and their defaults (the one place defaults live).
+SIGNATURE = {
+    name: parameter
+    for name, parameter in inspect.signature(WorldModel.__init__, eval_str=True).parameters.items()
+    if name != "self"
+}
+#: Arguments no config sets: the seed (spawned per replicate) and the conflict list.
+NOT_CONFIGURED = ("rng", "conflicts")
+#: Alignment arguments besides `alignment` itself (thresholds, inertia and noise).
+ALIGNMENT_ARGUMENTS = (
+    "mixed_alignment",
+    "switching_cost",
+    "choice_noise",
+    "balancing_threshold",
+    "hedging_threshold",
+    "bandwagoning_threshold",
+    "ideological_tolerance",
+    "economic_threshold",
+)
+COUNCIL_PREFIX = "council_"
+#: Keys of the config that are not parameters of the outcomes (left out of tables and digests).
+BOOKKEEPING = ("resume", "study", "record", "replicates")
+
+
+class ConfigError(ValueError):
+    """A config value that composes but is not allowed; the message names the key."""
+
+
+def default(name: str) -> Any:
+    """`WorldModel`'s default for argument `name`."""
+    return SIGNATURE[name].default
+
+
+def _names(enum_name: str, names) -> type[Enum]:
+    # Module-level enums (picklable by name) whose members are the registry's names.
+    return Enum(enum_name, [(n, n) for n in names], module=__name__, qualname=enum_name)
+
+
+ScenarioName = _names("ScenarioName", [*shipped_scenarios(), "custom"])
+AlignmentName = _names("AlignmentName", [*STRATEGIES, "mixed"])
+PowerStrategyName = _names("PowerStrategyName", POWER_STRATEGIES)
+CouncilRuleName = _names("CouncilRuleName", RULES)
+EventSetName = _names("EventSetName", EVENT_SETS)
+
+
+def _config_type(annotation) -> Any:
+    """The OmegaConf type for a simple annotation (`float`, `float | None`, ...), else None."""
+    if annotation in (bool, int, float, str):
+        return annotation
+    args = typing.get_args(annotation)
+    if isinstance(annotation, types.UnionType) and len(args) == 2 and type(None) in args:
+        (inner,) = (a for a in args if a is not type(None))
+        if inner in (bool, int, float, str):
+            return inner | None
+    return None
+
+
+def _field(name: str):
+    value = default(name)
+    return field(default=value) if value is not inspect.Parameter.empty else field(default=MISSING)
+
+
+@dataclass
+class ScenarioConfig:
+    """`scenario`: a shipped name, or `custom` with `path` a folder of your own."""
+
+    name: ScenarioName = ScenarioName[default("scenario")]
+    path: str | None = None
+
+
+AlignmentConfig = make_dataclass(
+    "AlignmentConfig",
+    [
+        ("strategy", AlignmentName, field(default=AlignmentName[default("alignment")])),
+        ("mixed_alignment", Any, field(default=default("mixed_alignment"))),
+        *(
+            (name, _config_type(SIGNATURE[name].annotation), _field(name))
+            for name in ALIGNMENT_ARGUMENTS[1:]
+        ),
+    ],
+    module=__name__,
+)
+AlignmentConfig.__doc__ = "`alignment` (a strategy or mixed), its preset and thresholds."
+
+
+def _power_default(code: str):
+    names = parse_strategies(default(f"strategy_{code}"), f"strategy_{code}")
+    return field(default_factory=lambda: [PowerStrategyName[n] for n in names])
+
+
+PowersConfig = make_dataclass(
+    "PowersConfig",
+    [
+        *((code, list[PowerStrategyName], _power_default(code)) for code in GREAT_POWERS),
+        ("wedge_strength", float, _field("wedge_strength")),
+    ],
+    module=__name__,
+)
+PowersConfig.__doc__ = "Each great power's strategies (a list) and the wedge strength."
+
+#: Council keys and the `WorldModel` argument each sets (`rule` -> `council_rule`, ...).
+COUNCIL_ARGUMENTS = {
+    name.removeprefix(COUNCIL_PREFIX): name for name in SIGNATURE if name.startswith(COUNCIL_PREFIX)
+}
+COUNCIL_DEFAULT = default("council_rule") if "council_rule" in SIGNATURE else "charter"
+CouncilConfig = make_dataclass(
+    "CouncilConfig",
+    [
+        ("rule", CouncilRuleName | None, field(default=CouncilRuleName[COUNCIL_DEFAULT])),
+        *(
+            (key, _config_type(SIGNATURE[name].annotation), _field(name))
+            for key, name in COUNCIL_ARGUMENTS.items()
+            if key != "rule"
+        ),
+    ],
+    module=__name__,
+)
+CouncilConfig.__doc__ = "The Security Council's rule (None: no Council) and its other arguments."
+
+
+@dataclass
+class EventsConfig:
+    """`events`: a named set, or `custom`, a list of events (year, kind, parameters)."""
+
+    name: EventSetName | None = EventSetName[default("events")]
+    custom: list[dict[str, Any]] | None = None
+
+
+#: `WorldModel` arguments set by the groups and the root, not by `model`.
+GROUPED = (
+    "scenario",
+    "start_year",
+    "alignment",
+    *ALIGNMENT_ARGUMENTS,
+    *(f"strategy_{code}" for code in GREAT_POWERS),
+    "wedge_strength",
+    *COUNCIL_ARGUMENTS.values(),
+    "events",
+    "record_countries",
+)
+#: Every other argument with a simple type, under `model.` (e.g. `model.shock_sd=0`).
+MODEL_ARGUMENTS = tuple(
+    name
+    for name, parameter in SIGNATURE.items()
+    if name not in GROUPED
+    and name not in NOT_CONFIGURED
+    and _config_type(parameter.annotation) is not None
+)
+ModelConfig = make_dataclass(
+    "ModelConfig",
+    [(name, _config_type(SIGNATURE[name].annotation), _field(name)) for name in MODEL_ARGUMENTS],
+    module=__name__,
+)
+ModelConfig.__doc__ = "Every other `WorldModel` keyword argument, with the model's default."
+
+
+@dataclass
+class RecordConfig:
+    """What each job writes besides `steps`, `summary` and (with a Council) `votes`."""
+
+    countries: bool = False  # countries.parquet, one row per replicate, year and country
+    votes: bool = True  # votes.parquet, one row per replicate, draft and Council member
+    figure: bool = False  # gdp_shares.png in the job folder
+
+
+@dataclass
+class RootConfig:
+    """The root config: the groups, the design of a job and what it records."""
+
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    alignment: AlignmentConfig = field(default_factory=AlignmentConfig)
+    powers: PowersConfig = field(default_factory=PowersConfig)
+    council: CouncilConfig = field(default_factory=CouncilConfig)
+    events: EventsConfig = field(default_factory=EventsConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    record: RecordConfig = field(default_factory=RecordConfig)
+    study: str = "adhoc"
+    steps: int = MISSING
+    start_year: int = default("start_year")
+    replicates: int = MISSING
+    seed: int = MISSING
+    resume: bool = True
+
+
+def register() -> None:
+    """Register the schema and the group options that come straight from `sim`'s registries.
+
+    Options with more to them than a name (`alignment/status_quo`, `powers/*`,
+    `events/custom`, `scenario/custom`, ...) are YAML files in `configs/`.
+    """
+    store = ConfigStore.instance()
+    store.store(name="powershift_schema", node=RootConfig)
+    for name in shipped_scenarios():
+        store.store(group="scenario", name=name, node=ScenarioConfig(name=ScenarioName[name]))
+    for name in STRATEGIES:
+        store.store(
+            group="alignment", name=name, node=AlignmentConfig(strategy=AlignmentName[name])
+        )
+    for name in RULES:
+        store.store(group="council", name=name, node=CouncilConfig(rule=CouncilRuleName[name]))
+    for name in EVENT_SETS:
+        store.store(group="events", name=name, node=EventsConfig(name=EventSetName[name]))
+
+
+register()
+
+
+def _plain(cfg: DictConfig | dict) -> dict:
+    if isinstance(cfg, dict):
+        return cfg
+    if "hydra" in cfg:  # composed with its Hydra node (which resolves only inside a job)
+        cfg = OmegaConf.masked_copy(cfg, [key for key in cfg if key != "hydra"])
+    return OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
+
+
+def model_kwargs(cfg: DictConfig | dict) -> dict[str, Any]:
+    """The `WorldModel` keyword arguments (all but `rng`) of a composed config.
+
+    Args:
+        cfg: A composed config, or its resolved plain-dict form (`config.yaml` of a job).
+
+    Returns:
+        Keyword arguments, the great powers' strategies as tuples of names.
+    """
+    c = _plain(cfg)
+    scenario = c["scenario"]
+    alignment = dict(c["alignment"])
+    strategy = alignment.pop("strategy")
+    if strategy != "mixed":
+        alignment["mixed_alignment"] = None
+    council = c["council"]
+    events = c["events"]
+    kwargs = {
+        "scenario": scenario["path"] if scenario["name"] == "custom" else scenario["name"],
+        "start_year": c["start_year"],
+        "alignment": strategy,
+        **alignment,
+        **{f"strategy_{code}": tuple(c["powers"][code]) for code in GREAT_POWERS},
+        "wedge_strength": c["powers"]["wedge_strength"],
+        **{name: council[key] for key, name in COUNCIL_ARGUMENTS.items()},
+        "events": events["custom"] if events["custom"] is not None else events["name"],
+        **c["model"],
+        "record_countries": c["record"]["countries"],
+    }
+    return kwargs
+
+
+def _column_value(value: Any) -> Any:
+    if isinstance(value, tuple):  # a great power's strategies: sim's own "+" notation
+        return "+".join(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def parameters(cfg: DictConfig | dict) -> dict[str, Any]:
+    """The parameter columns of every result table: `WorldModel` arguments, `steps`, `seed`.
+
+    Great powers' strategies are written "contain+wedge"; a mapping or a list of events is
+    written as JSON; the Council rule is a column even while the model has no Council.
+
+    Args:
+        cfg: A composed config, or its resolved plain-dict form.
+    """
+    c = _plain(cfg)
+    kwargs = model_kwargs(c)
+    kwargs.pop("record_countries")
+    kwargs["council_rule"] = c["council"]["rule"]
+    columns = {name: _column_value(value) for name, value in kwargs.items()}
+    columns["steps"] = c["steps"]
+    columns["seed"] = c["seed"]
+    return columns
+
+
+def check(cfg: DictConfig | dict, build: bool = True) -> dict[str, Any]:
+    """Check what composition cannot: combinations, names inside values, ranges.
+
+    Args:
+        cfg: A composed config.
+        build: Also build one model (no step) so that the model checks every range and name
+            (e.g. `model.shock_sd=-1`, a bad scenario folder) before a sweep starts.
+
+    Returns:
+        The model keyword arguments.
+
+    Raises:
+        ConfigError: Naming the key and what is allowed.
+    """
+    c = _plain(cfg)
+    for key, low in (("steps", 0), ("replicates", 1), ("seed", 0)):
+        if c[key] < low:
+            raise ConfigError(f"{key}: expected an integer >= {low}, got {c[key]}")
+    scenario = c["scenario"]
+    if scenario["name"] == "custom":
+        if not scenario["path"] or not Path(scenario["path"]).is_dir():
+            raise ConfigError(
+                f"scenario.path: scenario=custom needs a folder holding countries.csv, "
+                f"got {scenario['path']!r}"
+            )
+    elif scenario["path"] is not None:
+        raise ConfigError("scenario.path: only for scenario=custom (pass scenario=custom)")
+    mixed = c["alignment"]["mixed_alignment"]
+    if isinstance(mixed, str) and mixed not in MIXED_PRESETS:
+        raise ConfigError(
+            f"alignment.mixed_alignment: unknown preset {mixed!r}; known: {sorted(MIXED_PRESETS)} "
+            "or a mapping {by: column, groups: {value: strategy}, default: strategy}"
+        )
+    events = c["events"]
+    if events["name"] is not None and events["custom"] is not None:
+        raise ConfigError("events: set events.name or events.custom, not both (events=custom)")
+    if events["custom"] is not None:
+        try:
+            schedule(events["custom"])
+        except ValueError as error:
+            raise ConfigError(f"events.custom: {error}") from error
+    if "council_rule" not in SIGNATURE and c["council"]["rule"] != COUNCIL_DEFAULT:
+        raise ConfigError(
+            f"council.rule: this version of sim.WorldModel has no council_rule argument; "
+            f"only {COUNCIL_DEFAULT!r} can run"
+        )
+    kwargs = model_kwargs(c)
+    if build:
+        try:
+            WorldModel(**kwargs, rng=0)
+        except (ValueError, TypeError) as error:  # the model's own checks name the argument
+            raise ConfigError(str(error)) from error
+    return kwargs

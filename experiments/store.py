@@ -1,0 +1,241 @@
+"""Job folders: atomic writes, the completion marker, and a job's state read back from disk.
+
+A job writes its tables, its resolved `config.yaml` and `provenance.json`, each atomically
+(a temporary file renamed into place), then `done.json` last: the list of those files with
+their sizes and SHA-256 digests, and the digest of the config that made them. So a job killed
+at any moment leaves no marker (incomplete), and a file changed or truncated afterwards no
+longer matches its marker (corrupt). A job that raised leaves `error.json` instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+DONE = "done.json"
+ERROR = "error.json"
+CONFIG = "config.yaml"
+PROVENANCE = "provenance.json"
+#: The tables a job can write, one Parquet file each (`<kind>.parquet`).
+TABLE_KINDS = ("steps", "summary", "votes", "countries")
+#: The big ones (a row per draft and member, per country and year): their parameter columns
+#: are dictionary-encoded (categoricals in pandas), cheap to write and small on disk.
+LONG_TABLES = ("votes", "countries")
+#: Job states, from best to worst.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+COMPLETE, FAILED, INCOMPLETE, CORRUPT, MISSING = (
+    "complete",
+    "failed",
+    "incomplete",
+    "corrupt",
+    "missing",
+)
+
+
+def atomic_write(path: Path, write: Callable[[str], None]) -> None:
+    """Call `write(tmp)` on a temporary file beside `path`, then rename it to `path`.
+
+    Args:
+        path: Destination.
+        write: Writes the whole content to the file name it is given.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; files are shared results
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a text file atomically."""
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+
+
+def write_json(path: Path, record: Any) -> None:
+    """Write a JSON file atomically."""
+    write_text(path, json.dumps(record, indent=2, default=str) + "\n")
+
+
+def write_table(table: pd.DataFrame, path: Path, constants: dict[str, Any] | None = None) -> None:
+    """Write a Parquet (or, for a `.csv` path, CSV) table atomically, without its index.
+
+    Args:
+        table: The table.
+        path: Destination.
+        constants: Columns with one value for every row, written first as dictionary-encoded
+            Parquet columns (pandas reads them as categoricals): the cheap way to put the
+            parameters beside the hundreds of thousands of rows of a `votes` table.
+    """
+    if path.suffix == ".csv":
+        if constants:
+            table = pd.concat([pd.DataFrame(constants, index=table.index), table], axis=1)
+        atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
+        return
+    if not constants:
+        atomic_write(path, lambda tmp: table.to_parquet(tmp, index=False))
+        return
+    import pyarrow as pa
+
+    arrow = with_constants(pa.Table.from_pandas(table, preserve_index=False), constants)
+    write_arrow(arrow, path)
+
+
+def with_constants(arrow, constants: dict[str, Any]):
+    """An Arrow table with `constants` as dictionary-encoded columns in front."""
+    import numpy as np
+    import pyarrow as pa
+
+    indices = pa.array(np.zeros(arrow.num_rows, dtype=np.int8))
+    for position, (name, value) in enumerate(constants.items()):
+        if value is None:
+            column = pa.nulls(arrow.num_rows)
+        else:
+            column = pa.DictionaryArray.from_arrays(indices, pa.array([value]))
+        arrow = arrow.add_column(position, name, column)
+    return arrow
+
+
+def write_arrow(arrow, path: Path) -> None:
+    """Write an Arrow table atomically as Parquet (or CSV, for a `.csv` path)."""
+    if path.suffix == ".csv":
+        atomic_write(path, lambda tmp: arrow.to_pandas().to_csv(tmp, index=False))
+        return
+    import pyarrow.parquet as pq
+
+    atomic_write(path, lambda tmp: pq.write_table(arrow, tmp, write_statistics=False))
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def mark_done(folder: Path, files: list[str], config_digest: str, **extra: Any) -> None:
+    """Write `done.json` listing `files` (names in `folder`) with their sizes and digests.
+
+    Call it last: the marker says that everything before it was written completely.
+    """
+    listed = {
+        name: {"bytes": (folder / name).stat().st_size, "sha256": file_digest(folder / name)}
+        for name in files
+    }
+    write_json(folder / DONE, {"config_sha256": config_digest, "files": listed, **extra})
+
+
+def record_error(folder: Path, error: BaseException) -> None:
+    """Write `error.json`: the exception's type, message and traceback."""
+    write_json(
+        folder / ERROR,
+        {
+            "type": type(error).__name__,
+            "message": str(error),
+            "traceback": "".join(traceback.format_exception(error)),
+        },
+    )
+
+
+def clear_markers(folder: Path) -> None:
+    """Remove `done.json` (first) and `error.json` before a job (re)writes its folder."""
+    for name in (DONE, ERROR):
+        (folder / name).unlink(missing_ok=True)
+
+
+@dataclass
+class JobState:
+    """What a job folder holds.
+
+    Attributes:
+        folder: The job folder.
+        status: COMPLETE, FAILED, INCOMPLETE (started, no marker), CORRUPT (a listed file is
+            missing or differs from its marker) or MISSING (no folder).
+        detail: The error message, or what is wrong.
+        marker: The content of `done.json` when complete.
+    """
+
+    folder: Path
+    status: str
+    detail: str = ""
+    marker: dict = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """True when every listed output is there, as written."""
+        return self.status == COMPLETE
+
+    def tables(self) -> dict[str, Path]:
+        """The complete job's table files by kind."""
+        return {
+            kind: self.folder / f"{kind}.parquet"
+            for kind in TABLE_KINDS
+            if f"{kind}.parquet" in self.marker.get("files", {})
+        }
+
+
+def job_state(folder: Path) -> JobState:
+    """Read a job folder's state, checking every file its marker lists.
+
+    Args:
+        folder: The job folder.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return JobState(folder, MISSING, "no job folder")
+    done = folder / DONE
+    if done.is_file():
+        try:
+            marker = json.loads(done.read_text())
+            files = marker["files"]
+        except (ValueError, KeyError) as error:
+            return JobState(folder, CORRUPT, f"{DONE} unreadable: {error}")
+        for name, expected in files.items():
+            path = folder / name
+            if not path.is_file():
+                return JobState(folder, CORRUPT, f"{name} is missing")
+            size = path.stat().st_size
+            if size != expected["bytes"]:
+                return JobState(
+                    folder, CORRUPT, f"{name} has {size} bytes, {expected['bytes']} were written"
+                )
+            if file_digest(path) != expected["sha256"]:
+                return JobState(folder, CORRUPT, f"{name} differs from what was written")
+        return JobState(folder, COMPLETE, marker=marker)
+    error = folder / ERROR
+    if error.is_file():
+        try:
+            record = json.loads(error.read_text())
+            detail = f"{record['type']}: {record['message']}"
+        except (ValueError, KeyError):
+            detail = "error.json unreadable"
+        return JobState(folder, FAILED, detail)
+    return JobState(folder, INCOMPLETE, "started, never finished (killed?)")
+
+
+def find_jobs(root: Path) -> list[Path]:
+    """Job folders under `root`, itself included: those with a marker or a `.hydra/` record."""
+    root = Path(root)
+    found = set()
+    for pattern in (DONE, ERROR, ".hydra/overrides.yaml"):
+        for path in root.rglob(pattern):
+            folder = path.parent if pattern != ".hydra/overrides.yaml" else path.parent.parent
+            if ".submitit" not in folder.relative_to(root).parts:
+                found.add(folder)
+    return sorted(found)
