@@ -20,7 +20,9 @@ FIND_PYTHON = for p in $$PYTHON python3.13 python3.12 python3 \
 	     "~/.pyenv/versions/3.12+). Install one, or run: make PYTHON=/path/to/python3.12 ..." >&2; \
 	exit 1
 
-.PHONY: run test bench lint data clean venv
+.PHONY: run test bench lint data clean venv dashboard chromium
+
+DASHBOARD_PORT ?= 8765
 
 venv: $(STAMP)
 
@@ -42,13 +44,31 @@ run: $(STAMP)
 	$(BIN)/python -m experiments.collect $$dir && \
 	$(BIN)/python -m experiments.report $$dir
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_model
 	$(BIN)/python -m benchmarks.bench_sweep
+
+# The dashboard (sim/app.py, docs/dashboard.md) on http://127.0.0.1:$(DASHBOARD_PORT)/, served
+# offline with the solara-assets package's files; no usage telemetry.
+dashboard: $(STAMP)
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(BIN)/solara run sim/app.py \
+	  --host 127.0.0.1 --port $(DASHBOARD_PORT) --production --no-open
+
+# Debian's Chromium for the browser test (tests/test_dashboard.py skips without it); as root
+# only, so that `make test` still runs on a machine where it cannot be installed.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "note: /usr/bin/chromium is missing (as root: apt-get install chromium);" \
+	         "the dashboard's browser test will be skipped"; \
+	  fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

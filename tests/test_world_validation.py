@@ -46,7 +46,7 @@ def test_parquet_files_load_like_csv(tmp_path):
 
 
 def test_model_runs_on_a_user_world(tiny_world_dir):
-    model = WorldModel(tiny_world_dir, rng=3)
+    model = WorldModel(tiny_world_dir, rng=3, council_rule=None)  # 3 countries: no Council
     model.step()
     assert model.gdp_usd.shape == (3,)
     assert model.trade_usd[0, 1] > 0
