@@ -132,11 +132,12 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     exports, imports = trade.sum(axis=1), trade.sum(axis=0)
     total = exports.sum()
     within = ((trade @ members) * members).sum()
-    out["intra_bloc_trade_share"] = float(within / total) if total > 0 else np.nan
+    # min: the two sums round differently when all trade is within blocs
+    out["intra_bloc_trade_share"] = float(min(within / total, 1.0)) if total > 0 else np.nan
     # a flow is settled outside the dollar in the mean of its two partners' shares
     share = model.non_dollar_share
     outside = 0.5 * (share @ exports + share @ imports)
-    out["non_dollar_trade_share"] = float(outside / total) if total > 0 else np.nan
+    out["non_dollar_trade_share"] = float(min(outside / total, 1.0)) if total > 0 else np.nan
 
     for kind, values in (("gdp", gdp), ("capability", cap)):
         if (

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time (a failure there is reproducible); local runs explore.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 #: Nothing moves but what a test sets up: no great-power actions, sanctions, wars, events,
 #: growth shocks, affinity drift, choice noise or Council.
