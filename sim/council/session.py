@@ -59,7 +59,6 @@ AGENDA_COUNTRIES = (
 #: The named bloc groups reported as sponsors; any other active bloc is "other".
 SPONSOR_GROUPS = ("West", "Eurasia", "other", "nonaligned")
 #: Vote codes as words in the long table.
-VOTE_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain"}
 #: Year to which permanent terms are set (they never end).
 PERMANENT_TERM = 10**6
 
@@ -547,28 +546,32 @@ class Council:
 
     def votes_table(self) -> pd.DataFrame:
         """One row per tabled draft and member: `year`, `draft`, `iso3`, `seat_kind`, `vote`."""
-        parts = []
-        for rec in self.drafts:
-            n, seats = rec["votes"].shape
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "year": np.repeat(rec["year"], seats),
-                        "draft": np.repeat(rec["draft"], seats),
-                        "iso3": np.tile(self._iso3[rec["seats"]], n),
-                        "seat_kind": np.tile(self.seat_kind, n),
-                        "vote": pd.Categorical(
-                            np.vectorize(VOTE_WORDS.get, otypes=[object])(rec["votes"].ravel())
-                            if n
-                            else [],
-                            categories=["yes", "no", "abstain"],
-                        ),
-                    }
-                )
-            )
-        if not parts:
-            return pd.DataFrame(columns=["year", "draft", "iso3", "seat_kind", "vote"])
-        return pd.concat(parts, ignore_index=True)
+        columns = ["year", "draft", "iso3", "seat_kind", "vote"]
+        if not self.drafts:
+            return pd.DataFrame(columns=columns)
+        votes = np.concatenate([rec["votes"].ravel() for rec in self.drafts])
+        repeat = [rec["votes"].shape[1] for rec in self.drafts]
+        words = ["no", "abstain", "yes"]  # codes NO, ABSTAIN, YES are -1, 0, 1
+        return pd.DataFrame(
+            {
+                "year": np.concatenate(
+                    [np.repeat(r["year"], k) for r, k in zip(self.drafts, repeat, strict=True)]
+                ),
+                "draft": np.concatenate(
+                    [np.repeat(r["draft"], k) for r, k in zip(self.drafts, repeat, strict=True)]
+                ),
+                "iso3": np.concatenate(
+                    [np.tile(self._iso3[r["seats"]], len(r["votes"])) for r in self.drafts]
+                ),
+                "seat_kind": np.concatenate(
+                    [np.tile(self.seat_kind, len(r["votes"])) for r in self.drafts]
+                ),
+                "vote": pd.Categorical.from_codes(votes.astype(np.int8) - NO, words).set_categories(
+                    ["yes", "no", "abstain"]
+                ),
+            },
+            columns=columns,
+        )
 
     def elections_table(self) -> pd.DataFrame:
         """One row per seat filled by an election (including those held at construction)."""
