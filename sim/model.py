@@ -525,7 +525,10 @@ class WorldModel(mesa.Model):
         self.affinity += target
 
     def _affinity_target(self) -> np.ndarray:
-        threats = np.hstack([self.bloc_threat, self.power_threat])
+        # A bloc's threat is at least that of each member, so a great power inside a bloc
+        # adds nothing to the common threat (a max of mins): only unaligned powers count.
+        unaligned = [k for k, p in enumerate(self.power_strategies) if self.bloc[p] < 0]
+        threats = np.hstack([self.bloc_threat, self.power_threat[:, unaligned]])
         self.refresh_bloc_relations()
         return diplomacy.affinity_target(
             self._affinity_base,

@@ -251,3 +251,16 @@ def test_mesa_batch_run_convention():
     assert len(table) == 2 * 3
     assert set(table["year"]) == {2024, 2025, 2026}
     assert {"shock_sd", "gdp_share_CHN", "trade_world_usd"} <= set(table.columns)
+
+
+def test_powers_inside_blocs_add_nothing_to_the_common_threat():
+    # the model leaves them out of the common-threat term; the result must be the same
+    from sim import diplomacy
+
+    model = run(steps=4, rng=3)
+    every_group = np.hstack([model.bloc_threat, model.power_threat])
+    unaligned = [k for k, p in enumerate(model.power_strategies) if model.bloc[p] < 0]
+    blocs_only = np.hstack([model.bloc_threat, model.power_threat[:, unaligned]])
+    np.testing.assert_array_equal(
+        diplomacy.common_threat(every_group), diplomacy.common_threat(blocs_only)
+    )
