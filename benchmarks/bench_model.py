@@ -8,16 +8,11 @@ commits (default `benchmarks/results/bench_model.json`).
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
-import numpy as np
-
-import sim
+from benchmarks.record import write_record
 from sim import WorldModel, synthetic_world
 from sim.world import _load_folder
 
@@ -60,20 +55,6 @@ def bench_size(label: str, scenario, repeats: int) -> dict:
     return result
 
 
-def git_commit() -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).parent,
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-
-
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000])
@@ -98,20 +79,7 @@ def main(argv=None) -> dict:
             f"{r['label']:<16}{r['n']:>6}{r['setup_s'] * 1e3:>10.2f}{r['step_s'] * 1e3:>10.3f}"
             f"   {phases}"
         )
-    record = {
-        "benchmark": "bench_model",
-        "commit": git_commit(),
-        "version": sim.__version__,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "machine": platform.machine(),
-        "cold_setup_s": cold_setup,
-        "results": rows,
-    }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(record, indent=2) + "\n")
-    print(f"wrote {args.json}")
-    return record
+    return write_record("bench_model", {"cold_setup_s": cold_setup, "results": rows}, args.json)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import shutil
 import statistics
 import subprocess
@@ -29,12 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from hydra import compose, initialize_config_dir
 
-import sim
-from benchmarks.bench_model import git_commit
+from benchmarks.record import write_record
 from experiments.run import run_replicates
 from experiments.schema import check
 
@@ -125,13 +122,7 @@ def main(argv=None) -> dict:
     models, basic = medians["models_s"], medians["basic_s"]
     job_models = statistics.median(m for m, _ in in_jobs)
     job_total = statistics.median(t for _, t in in_jobs)
-    record = {
-        "benchmark": "bench_sweep",
-        "commit": git_commit(),
-        "version": sim.__version__,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "machine": platform.machine(),
+    results = {
         "design": {
             "points": args.points,
             "replicates": args.replicates,
@@ -149,16 +140,13 @@ def main(argv=None) -> dict:
         f"design: {args.points} points x {args.replicates} replicates x {args.steps} steps\n"
         f"models alone (in-process): {models:6.2f} s\n"
         f"python + import sim:       {medians['import_s']:6.2f} s\n"
-        f"basic launcher sweep:      {basic:6.2f} s  overhead {record['overhead']:+.1%} "
-        f"({record['overhead_after_import']:+.1%} without the import; recording inside jobs "
-        f"{record['recording_in_jobs']:+.1%})\n"
+        f"basic launcher sweep:      {basic:6.2f} s  overhead {results['overhead']:+.1%} "
+        f"({results['overhead_after_import']:+.1%} without the import; recording inside jobs "
+        f"{results['recording_in_jobs']:+.1%})\n"
         f"joblib, {args.workers} workers:        {medians['joblib_s']:6.2f} s  "
-        f"speed-up {record['joblib_speedup']:.2f}x"
+        f"speed-up {results['joblib_speedup']:.2f}x"
     )
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(record, indent=2) + "\n")
-    print(f"wrote {args.json}")
-    return record
+    return write_record("bench_sweep", results, args.json)
 
 
 if __name__ == "__main__":

@@ -148,6 +148,7 @@ def config_digest(cfg: DictConfig | dict) -> str:
 
 
 @functools.cache
+@functools.cache  # once per process: the code does not change during a sweep
 def git_commit() -> dict[str, Any] | None:
     """The git commit of the code, and whether tracked files differ from it (None: no git)."""
     where = Path(__file__).resolve().parent

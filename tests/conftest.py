@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 from hypothesis import settings
 
+from sim.world import COUNTRY_COLUMNS, validate_table, world_from_tables
+
 # CI runs the same examples every time (a failure there is reproducible); local runs explore.
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
@@ -28,6 +30,31 @@ STILL = dict(
     council_rule=None,
     rng=0,
 )
+
+
+def make_world(name, rows, **flags):
+    """A validated world from rows (iso3, gdp_usd, population, ideal_point, lat, lon).
+
+    Args:
+        name: World name.
+        rows: One tuple per country.
+        **flags: Further columns, e.g. nato=[True, False, ...].
+    """
+    table = pd.DataFrame(
+        {
+            "iso3": [r[0] for r in rows],
+            "name": [r[0] for r in rows],
+            "gdp_usd": [r[1] for r in rows],
+            "trend_growth": 0.02,
+            "population": [r[2] for r in rows],
+            "milex_share_gdp": 0.02,
+            "ideal_point": [r[3] for r in rows],
+            "capital_lat": [r[4] for r in rows],
+            "capital_lon": [r[5] for r in rows],
+            **flags,
+        }
+    )
+    return world_from_tables(name, validate_table(table, COUNTRY_COLUMNS, name))
 
 
 def tiny_countries() -> pd.DataFrame:

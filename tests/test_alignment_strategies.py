@@ -10,7 +10,7 @@ from sim import WorldModel
 from sim.alignment import STRATEGIES, assign_strategies, register
 from sim.alignment.strategies import MIXED_PRESETS, AlignmentContext, choose
 from sim.world import COUNTRY_COLUMNS, load_world, validate_table, world_from_tables
-from tests.conftest import STILL
+from tests.conftest import STILL, make_world
 
 #: Everything but the alignment choice held still (and no bloc splits: cohesion is never
 #: below -1).
@@ -30,21 +30,11 @@ def tiny_world(small_at=SEOUL, small_ideal=0.3, usa_gdp=2.5e13):
         ("RUS", 2.0e12, 1.44e8, -1.2, (55.75, 37.6), False),
         ("SML", 5.0e10, 1.0e7, small_ideal, small_at, False),
     ]
-    table = pd.DataFrame(
-        {
-            "iso3": [r[0] for r in rows],
-            "name": [r[0] for r in rows],
-            "gdp_usd": [r[1] for r in rows],
-            "trend_growth": 0.02,
-            "population": [r[2] for r in rows],
-            "milex_share_gdp": 0.02,
-            "ideal_point": [r[3] for r in rows],
-            "capital_lat": [r[4][0] for r in rows],
-            "capital_lon": [r[4][1] for r in rows],
-            "nato": [r[5] for r in rows],
-        }
+    return make_world(
+        "tiny_blocs",
+        [(code, gdp, people, ideal, at[0], at[1]) for code, gdp, people, ideal, at, _ in rows],
+        nato=[r[5] for r in rows],
     )
-    return world_from_tables("tiny_blocs", validate_table(table, COUNTRY_COLUMNS, "tiny"))
 
 
 def set_affinity(model, iso3, **others):

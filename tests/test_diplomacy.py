@@ -15,8 +15,8 @@ from sim.alignment import STRATEGIES
 from sim.alignment.strategies import MIXED_PRESETS
 from sim.blocs import cohesion, initial_blocs
 from sim.events import EVENT_SETS
-from sim.world import COUNTRY_COLUMNS, load_world, validate_table, world_from_tables
-from tests.conftest import STILL
+from sim.world import load_world
+from tests.conftest import STILL, make_world
 
 
 def run(steps, **kwargs):
@@ -24,25 +24,6 @@ def run(steps, **kwargs):
     for _ in range(steps):
         model.step()
     return model
-
-
-def make_world(name, rows, **flags):
-    """rows: (iso3, gdp_usd, population, ideal_point, lat, lon); flags: column -> list."""
-    table = pd.DataFrame(
-        {
-            "iso3": [r[0] for r in rows],
-            "name": [r[0] for r in rows],
-            "gdp_usd": [r[1] for r in rows],
-            "trend_growth": 0.02,
-            "population": [r[2] for r in rows],
-            "milex_share_gdp": 0.02,
-            "ideal_point": [r[3] for r in rows],
-            "capital_lat": [r[4] for r in rows],
-            "capital_lon": [r[5] for r in rows],
-            **flags,
-        }
-    )
-    return world_from_tables(name, validate_table(table, COUNTRY_COLUMNS, name))
 
 
 def set_pairs(model, codes_a, codes_b, value):
