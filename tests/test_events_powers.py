@@ -79,9 +79,7 @@ def test_three_way_summit_raises_affinity_and_eases_sanctions():
     Event(2025, covers("three_way_summit")).apply(m)
     pairs = np.ix_(trio, trio)
     off_diagonal = ~np.eye(3, dtype=bool)
-    assert (m.affinity[pairs][off_diagonal] > affinity[pairs][off_diagonal]).all(), (
-        affinity[pairs]
-    )
+    assert (m.affinity[pairs][off_diagonal] > affinity[pairs][off_diagonal]).all(), affinity[pairs]
     np.testing.assert_allclose(m.sanctions[pairs], 0.5 * sanctions[pairs])
     # nothing else moves
     np.testing.assert_array_equal(off_block(m.affinity, trio), off_block(affinity, trio))
@@ -286,9 +284,7 @@ def test_contain_keeps_stronger_sanctions_and_works_for_china_too():
     usa, chn, rus = (m.row[c] for c in ("USA", "CHN", "RUS"))
     m.act_great_powers()
     assert m.sanctions[usa, rus] == 0.6  # already above the containment level
-    np.testing.assert_allclose(
-        m.sanctions[chn, bloc_rows(m, "West")], CONTAIN_RATE * CONTAIN_LEVEL
-    )
+    np.testing.assert_allclose(m.sanctions[chn, bloc_rows(m, "West")], CONTAIN_RATE * CONTAIN_LEVEL)
 
 
 def test_consolidate_raises_affinity_with_partners():
