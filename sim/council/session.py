@@ -58,7 +58,6 @@ AGENDA_COUNTRIES = (
 )  # fmt: skip
 #: The named bloc groups reported as sponsors; any other active bloc is "other".
 SPONSOR_GROUPS = ("West", "Eurasia", "other", "nonaligned")
-#: Vote codes as words in the long table.
 #: Year to which permanent terms are set (they never end).
 PERMANENT_TERM = 10**6
 
@@ -177,15 +176,11 @@ class Council:
         )
         arab = model.memberships.get("arab_league")
         self._arab = np.zeros(len(self._iso3), bool) if arab is None else np.asarray(arab, bool)
-        self._log_population = np.log(np.asarray(model.population, dtype=float))
         self._penholder_rows = np.array([row[c] for c in penholders if c in row], dtype=int)
         agenda_rows = [row[c] for c in agenda if c in row] or list(range(len(self._iso3)))
-        weight = np.zeros(len(self._iso3))
-        weight[agenda_rows] = 1.0
-        for pair in getattr(model, "conflicts", ()):
-            weight[list(pair)] = max(float(conflict_agenda_weight), 0.0)
-        self._agenda_rows = np.flatnonzero(weight > 0)
-        self._agenda_cdf = np.cumsum(weight[self._agenda_rows]) / weight.sum()
+        self._agenda_weight = np.zeros(len(self._iso3))
+        self._agenda_weight[agenda_rows] = 1.0
+        self.conflict_agenda_weight = max(float(conflict_agenda_weight), 0.0)
 
         self._init_permanent(model, row, permanent)
         self._init_elected(model, table, row)
@@ -267,7 +262,9 @@ class Council:
         """Hold the election of `year` for the given elected slots."""
         rules = self.election_rules
         rng = model.rng
-        score = standing(self._log_population, self._last_term_end, year, rules, rng)
+        score = standing(
+            np.log(np.asarray(model.population, dtype=float)), self._last_term_end, year, rules, rng
+        )
         blocked = np.zeros(len(self._iso3), bool)
         blocked[self.seats[self.seats >= 0]] = True  # no immediate re-election, no double seat
         blocked[self._permanent_rows] = True
@@ -377,10 +374,15 @@ class Council:
             support > self.yes_cut, YES, np.where(support < self.no_cut, NO, ABSTAIN)
         ).astype(np.int8)
         votes[np.arange(len(sponsor_seat)), sponsor_seat] = YES
+        # A veto holder whose no would block a draft that has the votes casts it only if its
+        # support is below veto_cut; otherwise it abstains. Only where the noes of the holders
+        # are enough to block, and only where an abstention does not count against.
+        if self.rule.abstention_counts_against:
+            return votes
         has_votes = np.count_nonzero(votes == YES, axis=1) >= self.rule.quota
-        restrained = (
-            (votes == NO) & self.rule.veto_mask & has_votes[:, None] & (support > self.veto_cut)
-        )
+        holder_noes = (votes == NO) & self.rule.veto_mask
+        blocking = has_votes & (holder_noes.sum(axis=1) >= self.rule.vetoes_to_block)
+        restrained = holder_noes & blocking[:, None] & (support > self.veto_cut)
         votes[restrained] = ABSTAIN
         return votes
 
@@ -400,10 +402,14 @@ class Council:
             pool_other[rng.integers(0, len(pool_other), n)],
         )
         issue = rng.random(n) < self.issue_share
-        pick = np.searchsorted(self._agenda_cdf, rng.random(n), side="right")
-        subject = np.where(
-            issue, -1, self._agenda_rows[np.minimum(pick, len(self._agenda_rows) - 1)]
-        )
+        # parties to the conflicts of this year (a ceasefire takes them off) weigh more
+        weight = self._agenda_weight.copy()
+        for pair in getattr(model, "conflicts", ()):
+            weight[list(pair)] = self.conflict_agenda_weight
+        rows = np.flatnonzero(weight > 0)
+        cdf = np.cumsum(weight[rows]) / weight[rows].sum()
+        pick = np.searchsorted(cdf, rng.random(n), side="right")
+        subject = np.where(issue, -1, rows[np.minimum(pick, len(rows) - 1)])
         sign = np.where(rng.random(n) < self.against_share, 1.0, -1.0)
         position = sign * rng.beta(*self.position_beta, size=n)
         return {
@@ -460,7 +466,7 @@ class Council:
         for seat, code in enumerate(self.veto_holders()):
             out[f"vetoes_{code}"] = float(vetoes[:, seat].sum())
         out["adoption_share"] = float(passed.mean()) if n else np.nan
-        permanent = votes[:, : self.rule.permanent_seats]
+        permanent = votes[:, : min(5, self.rule.permanent_seats)]  # the P5 sit first
         if n and permanent.shape[1]:
             out["p5_agreement"] = float((permanent == permanent[:, :1]).all(axis=1).mean())
         else:
