@@ -76,7 +76,10 @@ def select(model: WorldModel, who) -> np.ndarray:
         who = [who]
     unknown = [code for code in who if code not in model.row]
     if unknown:
-        raise ValueError(f"events: unknown countries {unknown} (not in the scenario)")
+        raise ValueError(
+            f"unknown countries {unknown}: expected ISO3 codes of the scenario, a bloc name "
+            f"({[b.name for b in model.blocs]}) or a membership ({sorted(model.memberships)})"
+        )
     return np.array([model.row[code] for code in who], dtype=int)
 
 
@@ -175,6 +178,48 @@ EVENT_SETS: dict[str, tuple[Event, ...]] = {
     ),
     "detente": (Event(2026, "ceasefire"), Event(2026, "three_way_summit")),
 }
+
+
+#: Parameters that name countries (resolved by `select`) and numeric ones with their range.
+COUNTRY_PARAMETERS = ("imposers", "targets", "members", "parties", "mediator")
+PARAMETER_RANGES = {
+    "intensity": (0.0, 1.0),
+    "amount": (0.0, 1.0),
+    "relief": (0.0, 1.0),
+    "trade_boost": (-5.0, 5.0),
+}
+
+
+def check_schedule(events: Iterable[Event], model: WorldModel) -> None:
+    """Check every event against the model before the first step.
+
+    An event must fall after the start year (it is applied at the start of its year's
+    step), name countries, blocs or membership groups the scenario has, and keep its
+    numbers in range.
+
+    Raises:
+        ValueError: Naming the event (its index, year and kind), the parameter and the
+            problem.
+    """
+    for k, event in enumerate(events):
+        where = f"events[{k}] ({event.year}, {event.kind})"
+        if event.year <= model.start_year:
+            raise ValueError(
+                f"{where}: year: expected a year after start_year {model.start_year} "
+                "(events apply at the start of their year's step)"
+            )
+        for name, value in event.params.items():
+            if name in COUNTRY_PARAMETERS and value is not None:
+                try:
+                    select(model, value)
+                except ValueError as error:
+                    raise ValueError(f"{where}: {name}: {error}") from error
+            if name in PARAMETER_RANGES:
+                low, high = PARAMETER_RANGES[name]
+                if not low <= float(value) <= high:
+                    raise ValueError(
+                        f"{where}: {name}: expected a value in [{low}, {high}], got {value!r}"
+                    )
 
 
 def schedule(events: str | Iterable | None) -> tuple[Event, ...]:

@@ -23,7 +23,7 @@ from sim.blocs import Bloc, bisect, cohesion, initial_blocs, membership_matrix
 from sim.council import Council, CouncilRule, get_rule
 from sim.council.session import DRAFTS_PER_YEAR, HOPELESS_DRAFT_SHARE
 from sim.economy import adjust_toward, capability_index, log_growth
-from sim.events import schedule
+from sim.events import check_schedule, schedule
 from sim.outcomes import (
     OUTCOME_NAMES,
     actor_weights,
@@ -241,6 +241,7 @@ class WorldModel(mesa.Model):
             (self.row[a], self.row[b]) for a, b in conflicts if a in self.row and b in self.row
         ]
         self._init_politics(initial_sanctions)
+        check_schedule(self.events, self)
 
         self.council = None
         self.council_outcomes: dict[str, float] = {}

@@ -252,12 +252,30 @@ def test_bad_events_fail_naming_the_culprit(events, match):
 
 
 def test_an_unknown_country_or_group_in_an_event_fails_naming_it():
-    plan = [{"year": 2025, "kind": "sanctions", "targets": ["XYZ"]}]
-    m = model(events=plan)
-    with pytest.raises(ValueError, match=r"unknown countries \['XYZ'\]"):
-        m.step()
+    # checked when the model is built, not when the event comes (a sweep fails at once)
+    plan = [{"year": 2027, "kind": "sanctions", "targets": ["XYZ"]}]
+    with pytest.raises(
+        ValueError, match=r"events\[0\] \(2027, sanctions\): targets: unknown countries \['XYZ'\]"
+    ):
+        model(events=plan)
     with pytest.raises(ValueError, match="'Wset'"):
         Event(2025, "sanctions", {"imposers": "Wset"}).apply(model())
+
+
+@pytest.mark.parametrize(
+    "event, message",
+    [
+        ({"year": 2024, "kind": "ceasefire"}, r"year: expected a year after start_year 2024"),
+        (
+            {"year": 2026, "kind": "sanctions", "intensity": 7},
+            r"intensity: expected .* \[0.0, 1.0\]",
+        ),
+        ({"year": 2026, "kind": "ceasefire", "mediator": "ATL"}, r"mediator: unknown countries"),
+    ],
+)
+def test_events_are_checked_before_the_first_step(event, message):
+    with pytest.raises(ValueError, match=r"events\[0\] .*" + message):
+        model(events=[event])
 
 
 # -- great-power strategies -------------------------------------------------------------
