@@ -40,6 +40,7 @@ from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
 import experiments.sweep  # noqa: F401  (registers the job_dirname resolver in every process)
+import sim
 from experiments.schema import check, parameters
 from experiments.store import (
     CONFIG,
@@ -106,6 +107,8 @@ def record(model: WorldModel) -> dict[str, pd.DataFrame]:
     if model.datacollector.agent_reporters:
         countries = model.datacollector.get_agent_vars_dataframe().reset_index()
         countries = countries.rename(columns={"Step": "step", "AgentID": "agent_id"})
+        # Mesa's time is a float; steps and years are whole numbers
+        countries["step"] = countries["step"].astype(int)
         countries.insert(0, "year", model.start_year + countries["step"])
         tables["countries"] = countries
     return tables
@@ -135,8 +138,25 @@ def with_parameters(table: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFram
     return pd.concat([front, table], axis=1)
 
 
+@functools.cache  # once per process: the code does not change during a sweep
+def code_digest() -> str:
+    """Digest of the model's code and shipped data (every file of the `sim` package)."""
+    import hashlib
+
+    root = Path(sim.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def config_digest(cfg: DictConfig | dict) -> str:
-    """Digest of everything in a job's config that shapes its outputs (not `resume`)."""
+    """Digest of everything that shapes a job's outputs.
+
+    Its config (not `resume`) and the model's code and data, so that resuming after a code
+    change reruns the job.
+    """
     import hashlib
     import json
 
@@ -144,10 +164,10 @@ def config_digest(cfg: DictConfig | dict) -> str:
     if not isinstance(cfg, dict):
         plain = OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
     plain = {k: v for k, v in plain.items() if k not in ("resume", "hydra")}
+    plain["_code"] = code_digest()
     return hashlib.sha256(json.dumps(plain, sort_keys=True, default=str).encode()).hexdigest()
 
 
-@functools.cache
 @functools.cache  # once per process: the code does not change during a sweep
 def git_commit() -> dict[str, Any] | None:
     """The git commit of the code, and whether tracked files differ from it (None: no git)."""

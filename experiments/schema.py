@@ -65,8 +65,6 @@ ALIGNMENT_ARGUMENTS = (
     "economic_threshold",
 )
 COUNCIL_PREFIX = "council_"
-#: Keys of the config that are not parameters of the outcomes (left out of tables and digests).
-BOOKKEEPING = ("resume", "study", "record", "replicates")
 
 
 class ConfigError(ValueError):

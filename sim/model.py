@@ -20,6 +20,7 @@ from sim import diplomacy, finance
 from sim.agents import Country
 from sim.alignment.strategies import STRATEGIES, AlignmentContext, assign_strategies, choose
 from sim.blocs import Bloc, bisect, cohesion, initial_blocs, membership_matrix
+from sim.checks import check_ranges
 from sim.council import Council, CouncilRule, get_rule
 from sim.council.session import DRAFTS_PER_YEAR, HOPELESS_DRAFT_SHARE
 from sim.economy import adjust_toward, capability_index, log_growth
@@ -167,25 +168,25 @@ class WorldModel(mesa.Model):
     ) -> None:
         """Build the model from a scenario; see the class docstring for the parameters."""
         super().__init__(rng=rng)
-        for name, value, low, high in (
-            ("convergence_rate", convergence_rate, 0.0, 1.0),
-            ("shock_sd", shock_sd, 0.0, 1.0),
-            ("trade_elasticity", trade_elasticity, 1e-6, 100.0),
-            ("milex_adjustment_rate", milex_adjustment_rate, 0.0, 1.0),
-            ("milex_threat_response", milex_threat_response, 0.0, 100.0),
-            ("affinity_drift_rate", affinity_drift_rate, 0.0, 1.0),
-            ("switching_cost", switching_cost, 0.0, 10.0),
-            ("choice_noise", choice_noise, 0.0, 10.0),
-            ("wedge_strength", wedge_strength, 0.0, 1.0),
-            ("finance_adjustment_rate", finance_adjustment_rate, 0.0, 1.0),
-            ("dollar_sanction_reach", dollar_sanction_reach, 0.0, 1.0),
-            ("bloc_split_threshold", bloc_split_threshold, -1.0, 1.0),
-            ("bloc_formation_capability", bloc_formation_capability, 0.0, 1.0),
-            ("bloc_formation_affinity", bloc_formation_affinity, -1.0, 1.0),
-            ("bloc_formation_followers", bloc_formation_followers, 1, 10_000),
-        ):
-            if not low <= value <= high:
-                raise ValueError(f"{name}: expected a value in [{low}, {high}], got {value!r}")
+        check_ranges(
+            (
+                ("convergence_rate", convergence_rate, 0.0, 1.0),
+                ("shock_sd", shock_sd, 0.0, 1.0),
+                ("trade_elasticity", trade_elasticity, 1e-6, 100.0),
+                ("milex_adjustment_rate", milex_adjustment_rate, 0.0, 1.0),
+                ("milex_threat_response", milex_threat_response, 0.0, 100.0),
+                ("affinity_drift_rate", affinity_drift_rate, 0.0, 1.0),
+                ("switching_cost", switching_cost, 0.0, 10.0),
+                ("choice_noise", choice_noise, 0.0, 10.0),
+                ("wedge_strength", wedge_strength, 0.0, 1.0),
+                ("finance_adjustment_rate", finance_adjustment_rate, 0.0, 1.0),
+                ("dollar_sanction_reach", dollar_sanction_reach, 0.0, 1.0),
+                ("bloc_split_threshold", bloc_split_threshold, -1.0, 1.0),
+                ("bloc_formation_capability", bloc_formation_capability, 0.0, 1.0),
+                ("bloc_formation_affinity", bloc_formation_affinity, -1.0, 1.0),
+                ("bloc_formation_followers", bloc_formation_followers, 1, 10_000),
+            )
+        )
         self.world = load_world(scenario)
         self.start_year = self.year = int(start_year)
         self.convergence_rate = float(convergence_rate)
@@ -528,7 +529,7 @@ class WorldModel(mesa.Model):
     def _affinity_target(self) -> np.ndarray:
         # A bloc's threat is at least that of each member, so a great power inside a bloc
         # adds nothing to the common threat (a max of mins): only unaligned powers count.
-        unaligned = [k for k, p in enumerate(self.power_strategies) if self.bloc[p] < 0]
+        unaligned = [k for k, p in enumerate(self.power_strategies) if self._threat_bloc[p] < 0]
         threats = np.hstack([self.bloc_threat, self.power_threat[:, unaligned]])
         self.refresh_bloc_relations()
         return diplomacy.affinity_target(
@@ -542,6 +543,7 @@ class WorldModel(mesa.Model):
     def perceive_threat(self) -> None:
         """Threat from every bloc and great power, from capability, proximity and hostility."""
         self._pair_threat = diplomacy.pairwise_threat(self._capability, self._near, self.affinity)
+        self._threat_bloc = self.bloc.copy()  # the membership these threats were measured on
         self.bloc_threat = diplomacy.group_threat(self._pair_threat, self.membership())
         powers = np.zeros((self.n, len(self.power_strategies)))
         for k, power in enumerate(self.power_strategies):

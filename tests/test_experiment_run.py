@@ -99,6 +99,16 @@ def test_complete_job_is_skipped_unless_its_config_changed(tmp_path):
     assert run_job(config("replicates=1", "steps=2", "resume=false"), tmp_path, True) == "complete"
 
 
+def test_complete_job_is_rerun_after_a_code_change(tmp_path, monkeypatch):
+    import experiments.run
+
+    cfg = config("replicates=1", "steps=1")
+    assert run_job(cfg, tmp_path, in_sweep=True) == "complete"
+    assert run_job(cfg, tmp_path, in_sweep=True) == "skipped"
+    monkeypatch.setattr(experiments.run, "code_digest", lambda: "the model changed")
+    assert run_job(cfg, tmp_path, in_sweep=True) == "complete"
+
+
 def test_summary_is_the_final_year_of_each_replicate():
     steps = pd.DataFrame(
         {"replicate": [0, 0, 0, 1, 1, 1], "year": [1, 2, 3] * 2, "polarity": [1.0, 2, 3, 4, 5, 6]}

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from sim.checks import check_ranges
 from sim.council.elections import (
     DEFAULT_PERMANENT,
     GROUPS,
@@ -137,15 +138,15 @@ class Council:
         election: ElectionRules | None = None,
     ) -> None:
         """Seat the starting Council; see the class docstring for the parameters."""
-        for name, value, low, high in (
-            ("drafts_per_year", drafts_per_year, 0.0, 10_000.0),
-            ("hopeless_draft_share", hopeless_draft_share, 0.0, 1.0),
-            ("penholder_share", penholder_share, 0.0, 1.0),
-            ("issue_share", issue_share, 0.0, 1.0),
-            ("against_share", against_share, 0.0, 1.0),
-        ):
-            if not low <= value <= high:
-                raise ValueError(f"{name}: expected a value in [{low}, {high}], got {value!r}")
+        check_ranges(
+            (
+                ("drafts_per_year", drafts_per_year, 0.0, 10_000.0),
+                ("hopeless_draft_share", hopeless_draft_share, 0.0, 1.0),
+                ("penholder_share", penholder_share, 0.0, 1.0),
+                ("issue_share", issue_share, 0.0, 1.0),
+                ("against_share", against_share, 0.0, 1.0),
+            )
+        )
         if not veto_cut <= no_cut < yes_cut:
             raise ValueError(
                 f"expected veto_cut <= no_cut < yes_cut, got {veto_cut}, {no_cut}, {yes_cut}"
