@@ -87,8 +87,10 @@ def cohesion(affinity: np.ndarray, bloc: np.ndarray, n_blocs: int) -> np.ndarray
     """Mean affinity among each bloc's members (B,); NaN for blocs with fewer than 2."""
     members = membership_matrix(bloc, n_blocs)
     size = members.sum(axis=0)
+    live = np.flatnonzero(size > 0)  # dissolved blocs keep empty columns: skip them
     # sum over pairs i != j in the bloc: diag(M^T A M) minus the unit diagonal
-    within = ((affinity @ members) * members).sum(axis=0) - size
+    within = np.zeros(n_blocs)
+    within[live] = ((affinity @ members[:, live]) * members[:, live]).sum(axis=0) - size[live]
     pairs = size * (size - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(pairs > 0, within / np.where(pairs > 0, pairs, 1), np.nan)

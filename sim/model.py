@@ -423,6 +423,18 @@ class WorldModel(mesa.Model):
         """(N, B) 0/1 matrix of bloc membership."""
         return membership_matrix(self.bloc, len(self.blocs))
 
+    def bloc_sums(self, matrix: np.ndarray) -> np.ndarray:
+        """Return matrix @ membership (N, B), computed over the blocs that have members only.
+
+        Blocs founded and dissolved over a long run keep their (empty) columns; skipping
+        them keeps the dyadic work proportional to the blocs that exist.
+        """
+        members = self.membership()
+        live = np.flatnonzero(members.any(axis=0))
+        sums = np.zeros((matrix.shape[0], members.shape[1]))
+        sums[:, live] = matrix @ members[:, live]
+        return sums
+
     def bloc_capability(self) -> np.ndarray:
         """Each bloc's share of world capability (B,)."""
         return self._capability @ self.membership()
@@ -530,7 +542,8 @@ class WorldModel(mesa.Model):
         # A bloc's threat is at least that of each member, so a great power inside a bloc
         # adds nothing to the common threat (a max of mins): only unaligned powers count.
         unaligned = [k for k, p in enumerate(self.power_strategies) if self._threat_bloc[p] < 0]
-        threats = np.hstack([self.bloc_threat, self.power_threat[:, unaligned]])
+        live = np.unique(self._threat_bloc[self._threat_bloc >= 0])
+        threats = np.hstack([self.bloc_threat[:, live], self.power_threat[:, unaligned]])
         self.refresh_bloc_relations()
         return diplomacy.affinity_target(
             self._affinity_base,
@@ -544,7 +557,7 @@ class WorldModel(mesa.Model):
         """Threat from every bloc and great power, from capability, proximity and hostility."""
         self._pair_threat = diplomacy.pairwise_threat(self._capability, self._near, self.affinity)
         self._threat_bloc = self.bloc.copy()  # the membership these threats were measured on
-        self.bloc_threat = diplomacy.group_threat(self._pair_threat, self.membership())
+        self.bloc_threat = np.minimum(self.bloc_sums(self._pair_threat), 1.0)
         powers = np.zeros((self.n, len(self.power_strategies)))
         for k, power in enumerate(self.power_strategies):
             powers[power, k] = 1.0
@@ -556,12 +569,14 @@ class WorldModel(mesa.Model):
         cap = self._capability
         weighted = self.affinity * cap[None, :]
         np.fill_diagonal(weighted, 0.0)
-        gain = weighted @ members
+        gain = self.bloc_sums(weighted)
         others = cap @ members - cap[:, None] * members
         affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
         two_way = self._two_way_trade
         total = two_way.sum(axis=1, keepdims=True)
-        trade_share = np.divide(two_way @ members, total, out=np.zeros_like(gain), where=total > 0)
+        trade_share = np.divide(
+            self.bloc_sums(two_way), total, out=np.zeros_like(gain), where=total > 0
+        )
         bloc_cap = cap @ members
         centre = np.divide(
             (cap * self._ideal_point) @ members,
