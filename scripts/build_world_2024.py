@@ -175,6 +175,15 @@ class GapLog:
 # --------------------------------------------------------------------------- reading
 
 
+def require(condition: bool, message: str) -> None:
+    """Stop the build with `message` when a check on the sources or the output fails.
+
+    Unlike `assert`, it also runs under `python -O`.
+    """
+    if not condition:
+        raise ValueError(f"build_world_2024: {message}")
+
+
 def read_csv(path: Path) -> pd.DataFrame:
     """Read a source CSV keeping codes such as ``NA`` (Namibia) as strings.
 
@@ -327,10 +336,10 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
     group = groups.set_index("iso3")["org"].str.split(":", n=1).str[1]
     out["un_regional_group"] = group.reindex(iso)
     stats["no_regional_group"] = sorted(iso[out["un_regional_group"].isna()])
-    assert stats["no_regional_group"] == ["KIR"], stats["no_regional_group"]
-    assert set(group) <= REGIONAL_GROUPS
+    require(stats["no_regional_group"] == ["KIR"], stats["no_regional_group"])
+    require(set(group) <= REGIONAL_GROUPS, "expected set(group) <= REGIONAL_GROUPS")
     legacy = base["un_regional_group"].where(base["un_regional_group"] != "none")
-    assert (legacy.fillna("") == out["un_regional_group"].fillna("")).all(), "regional groups"
+    require((legacy.fillna("") == out["un_regional_group"].fillna("")).all(), "regional groups")
 
     for col, (org, statuses) in MEMBERSHIP_FLAGS.items():
         rows = mem[mem["org"] == org]
@@ -366,8 +375,8 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
     pop = wb_series(src / "wb_population_1960_2024.csv")
     y0, y1 = POP_GROWTH_YEARS
     out["population"] = [pop.get((i, SCENARIO_YEAR), np.nan) for i in iso]
-    assert out["population"].notna().all(), "World Bank population 2024 missing"
-    assert (out["population"] == base["population_2024"]).all(), "population mismatch"
+    require(out["population"].notna().all(), "World Bank population 2024 missing")
+    require((out["population"] == base["population_2024"]).all(), "population mismatch")
     out["population"] = out["population"].astype("int64")
     p0 = pd.Series([pop.get((i, y0), np.nan) for i in iso], index=iso)
     p1 = pd.Series([pop.get((i, y1), np.nan) for i in iso], index=iso)
@@ -385,7 +394,7 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
     pc = base["gdp_per_capita_usd_2024"].astype(float)
     pc_wb = wb_series(src / "wb_gdp_per_capita_current_usd_1960_2024.csv")
     pc_check = pd.Series([pc_wb.get((i, SCENARIO_YEAR), np.nan) for i in iso], index=iso)
-    assert np.allclose(pc.dropna(), pc_check[pc.notna()], rtol=1e-9), "GDP per capita mismatch"
+    require(np.allclose(pc.dropna(), pc_check[pc.notna()], rtol=1e-9), "GDP per capita mismatch")
     pc_floor = float(np.percentile(pc.dropna(), GDP_PC_IMPUTE_PERCENTILE))
     stats["gdp_pc_p10"] = pc_floor
     stats["gdp_pc_n"] = int(pc.notna().sum())
@@ -423,8 +432,9 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
     n22.index = iso
     out["milper_thousands"] = n22["milper"]
     out["cinc_cow_2022"] = n22["cinc"]
-    assert np.allclose(n22["milex"].fillna(-1), base["milex_usd_thousands_2022_cow"].fillna(-1)), (
-        "COW milex mismatch with countries_2024.csv"
+    require(
+        np.allclose(n22["milex"].fillna(-1), base["milex_usd_thousands_2022_cow"].fillna(-1)),
+        "COW milex mismatch with countries_2024.csv",
     )
 
     gdp_wb = wb_series(src / "wb_gdp_current_usd_1960_2023.csv")
@@ -496,7 +506,10 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
                     log.add("ideal_earlier_year", i, str(int(ideal_year[i])))
                 break
     has24 = base["ideal_point_fp_2024"].notna()
-    assert np.allclose(ideal[has24], base.loc[has24, "ideal_point_fp_2024"], atol=1e-6)
+    require(
+        np.allclose(ideal[has24], base.loc[has24, "ideal_point_fp_2024"], atol=1e-6),
+        'expected np.allclose(ideal[has24], base.loc[has24, "ideal_point_fp_2024"], atol=1e-6)',
+    )
     out["ideal_point"] = ideal
     out["ideal_point_year"] = ideal_year.astype(int)
 
@@ -507,7 +520,7 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
     out["capital_lon"] = cap["lon"].astype(float)
     nuc = read_csv(src / "nuclear_forces_2025.csv").set_index("iso3")
     out["nuclear_warheads"] = nuc["warheads_total_inventory"].reindex(iso).fillna(0).astype("int64")
-    assert (out["nuclear_warheads"] == base["nuclear_warheads_2025"]).all(), "warheads"
+    require((out["nuclear_warheads"] == base["nuclear_warheads_2025"]).all(), "warheads")
 
     out = out[COLUMNS[1:]]
     validate_countries(out)
@@ -523,19 +536,45 @@ def validate_countries(df: pd.DataFrame) -> None:
     Raises:
         AssertionError: On any violation.
     """
-    assert len(df) == 193, len(df)
-    assert df.index.is_unique and df.index.is_monotonic_increasing
-    assert df.index.str.fullmatch(r"[A-Z]{3}").all()
+    require(len(df) == 193, len(df))
+    require(
+        df.index.is_unique and df.index.is_monotonic_increasing,
+        "expected df.index.is_unique and df.index.is_monotonic_increasing",
+    )
+    require(
+        df.index.str.fullmatch(r"[A-Z]{3}").all(),
+        'expected df.index.str.fullmatch(r"[A-Z]{3}").all()',
+    )
     required = [c for c in df.columns if c not in OPTIONAL_COLUMNS]
     gaps = {c: list(df.index[df[c].isna()]) for c in required if df[c].isna().any()}
-    assert not gaps, f"unfilled gaps in required columns: {gaps}"
-    assert set(df["region"]) == {"Africa", "Americas", "Asia", "Europe", "Oceania"}
-    assert (df["gdp_usd"] > 0).all() and (df["milex_usd"] >= 0).all()
-    assert (df["milex_share_gdp"] >= 0).all() and (df["nuclear_warheads"] >= 0).all()
-    assert df["trend_growth"].between(*TREND_CLIP).all()
-    assert df["unsc_term_end"].notna().sum() == 10
-    assert not (df["p5"] & df["unsc_term_end"].notna()).any()
-    assert not (df["brics"] & df["brics_partner"]).any()
+    require(not gaps, f"unfilled gaps in required columns: {gaps}")
+    require(
+        set(df["region"]) == {"Africa", "Americas", "Asia", "Europe", "Oceania"},
+        'expected set(df["region"]) == {"Africa", "Americas", "Asia", "Europe", "Oceania"}',
+    )
+    require(
+        (df["gdp_usd"] > 0).all() and (df["milex_usd"] >= 0).all(),
+        'expected (df["gdp_usd"] > 0).all() and (df["milex_usd"] >= 0).all()',
+    )
+    require(
+        (df["milex_share_gdp"] >= 0).all() and (df["nuclear_warheads"] >= 0).all(),
+        'expected (df["milex_share_gdp"] >= 0).all() and (df["nuclear_warheads"] >= 0).all()',
+    )
+    require(
+        df["trend_growth"].between(*TREND_CLIP).all(),
+        'expected df["trend_growth"].between(*TREND_CLIP).all()',
+    )
+    require(
+        df["unsc_term_end"].notna().sum() == 10, 'expected df["unsc_term_end"].notna().sum() == 10'
+    )
+    require(
+        not (df["p5"] & df["unsc_term_end"].notna()).any(),
+        'expected not (df["p5"] & df["unsc_term_end"].notna()).any()',
+    )
+    require(
+        not (df["brics"] & df["brics_partner"]).any(),
+        'expected not (df["brics"] & df["brics_partner"]).any()',
+    )
 
 
 def write_countries(df: pd.DataFrame, path: Path) -> None:
@@ -606,7 +645,10 @@ def build_dyads(src: Path, countries: pd.DataFrame, log: GapLog) -> pd.DataFrame
         raise ValueError(
             f"CEPII lacks {sorted(missing_in_cepii)}, expected {sorted(MISSING_BORDERS)}"
         )
-    assert len(cep) == len(covered) * (len(covered) - 1) // 2
+    require(
+        len(cep) == len(covered) * (len(covered) - 1) // 2,
+        "expected len(cep) == len(covered) * (len(covered) - 1) // 2",
+    )
 
     key = pd.MultiIndex.from_arrays([dy["iso3_a"], dy["iso3_b"]])
     found = cep.reindex(key)
@@ -614,7 +656,10 @@ def build_dyads(src: Path, countries: pd.DataFrame, log: GapLog) -> pd.DataFrame
     dy["contiguity"] = found["contig"].values == 1.0
     dy["common_language"] = found["comlang_off"].values == 1.0
     stale = [(a, b) in STALE_BORDERS for a, b in zip(dy["iso3_a"], dy["iso3_b"], strict=True)]
-    assert dy.loc[stale, "contiguity"].all() and sum(stale) == len(STALE_BORDERS)
+    require(
+        dy.loc[stale, "contiguity"].all() and sum(stale) == len(STALE_BORDERS),
+        'expected dy.loc[stale, "contiguity"].all() and sum(stale) == len(STALE_BORDERS)',
+    )
     dy.loc[stale, "contiguity"] = False
 
     lang = cep["comlang_off"]
@@ -639,10 +684,13 @@ def build_dyads(src: Path, countries: pd.DataFrame, log: GapLog) -> pd.DataFrame
         for r in dy[sel].itertuples():
             log.add(f"comlang_{a}", r.iso3_b if r.iso3_a == a else r.iso3_a)
 
-    assert len(dy) == 193 * 192 // 2
-    assert (dy["iso3_a"] < dy["iso3_b"]).all()
-    assert int((~dy["cepii"]).sum()) == 18528 - len(covered) * (len(covered) - 1) // 2
-    assert dy.notna().all().all()
+    require(len(dy) == 193 * 192 // 2, "expected len(dy) == 193 * 192 // 2")
+    require((dy["iso3_a"] < dy["iso3_b"]).all(), 'expected (dy["iso3_a"] < dy["iso3_b"]).all()')
+    require(
+        int((~dy["cepii"]).sum()) == 18528 - len(covered) * (len(covered) - 1) // 2,
+        'expected int((~dy["cepii"]).sum()) == 18528 - len(covered) * (len(covered) - 1) // 2',
+    )
+    require(dy.notna().all().all(), "expected dy.notna().all().all()")
     return dy[["iso3_a", "iso3_b", "distance_km", "contiguity", "common_language", "cepii"]]
 
 
