@@ -552,30 +552,44 @@ class Council:
         return pd.concat(parts, ignore_index=True)
 
     def votes_table(self) -> pd.DataFrame:
-        """One row per tabled draft and member: `year`, `draft`, `iso3`, `seat_kind`, `vote`."""
+        """One row per tabled draft and member: `year`, `draft`, `iso3`, `seat_kind`, `vote`.
+
+        `iso3`, `seat_kind` and `vote` are categoricals (built from integer codes: a run of
+        26 years has some 25,000 rows).
+        """
         columns = ["year", "draft", "iso3", "seat_kind", "vote"]
         if not self.drafts:
             return pd.DataFrame(columns=columns)
+        shapes = [rec["votes"].shape for rec in self.drafts]
+        kinds = np.unique(self.seat_kind)
+        kind_codes = np.searchsorted(kinds, self.seat_kind)
         votes = np.concatenate([rec["votes"].ravel() for rec in self.drafts])
-        repeat = [rec["votes"].shape[1] for rec in self.drafts]
-        words = ["no", "abstain", "yes"]  # codes NO, ABSTAIN, YES are -1, 0, 1
         return pd.DataFrame(
             {
                 "year": np.concatenate(
-                    [np.repeat(r["year"], k) for r, k in zip(self.drafts, repeat, strict=True)]
+                    [np.repeat(r["year"], k) for r, (_, k) in zip(self.drafts, shapes, strict=True)]
                 ),
                 "draft": np.concatenate(
-                    [np.repeat(r["draft"], k) for r, k in zip(self.drafts, repeat, strict=True)]
+                    [
+                        np.repeat(r["draft"], k)
+                        for r, (_, k) in zip(self.drafts, shapes, strict=True)
+                    ]
                 ),
-                "iso3": np.concatenate(
-                    [np.tile(self._iso3[r["seats"]], len(r["votes"])) for r in self.drafts]
+                "iso3": pd.Categorical.from_codes(
+                    np.concatenate(
+                        [
+                            np.tile(r["seats"], n)
+                            for r, (n, _) in zip(self.drafts, shapes, strict=True)
+                        ]
+                    ),
+                    categories=self._iso3,
                 ),
-                "seat_kind": np.concatenate(
-                    [np.tile(self.seat_kind, len(r["votes"])) for r in self.drafts]
+                "seat_kind": pd.Categorical.from_codes(
+                    np.concatenate([np.tile(kind_codes, n) for n, _ in shapes]), categories=kinds
                 ),
-                "vote": pd.Categorical.from_codes(votes.astype(np.int8) - NO, words).set_categories(
-                    ["yes", "no", "abstain"]
-                ),
+                "vote": pd.Categorical.from_codes(
+                    votes.astype(np.int8) - NO, ["no", "abstain", "yes"]
+                ).set_categories(["yes", "no", "abstain"]),
             },
             columns=columns,
         )
