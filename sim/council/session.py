@@ -431,12 +431,14 @@ class Council:
     def _vote_agenda(self, model, year: int) -> dict[str, float]:
         rng = model.rng
         agenda = self.draw_agenda(model)
-        expected = self.vote(model, agenda, None)
-        hopeless = ~adopted(self.rule, expected)
+        sponsors = self.seats[agenda["sponsor_seat"]]
+        support = self._latent_support(model, sponsors, agenda["subject"], agenda["position"])
+        hopeless = ~adopted(self.rule, self._code(support, agenda["sponsor_seat"]))
         tabled = ~hopeless | (rng.random(len(hopeless)) < self.hopeless_draft_share)
         agenda = {key: value[tabled] for key, value in agenda.items()}
         noise = rng.logistic(size=(int(tabled.sum()), self.rule.seats))
-        votes = self.vote(model, agenda, noise)
+        # the same support as the anticipation's, now with each member's noise
+        votes = self._code(support[tabled] + noise, agenda["sponsor_seat"])
         passed = adopted(self.rule, votes)
         vetoes = vetoed_by(self.rule, votes)
         n = len(passed)
