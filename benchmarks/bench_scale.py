@@ -1,0 +1,499 @@
+"""Scaling in N: model steps against a numpy floor, memory, a long run at N = 2000, sweeps.
+
+Usage: `python -m benchmarks.bench_scale [--sizes 500 1000 2000] [--runs 3] [--years 26]
+[--big-runs 2] [--long-n 2000] [--long-years 25] [--long-runs 3] [--sweep-repeats 3]
+[--json PATH]`. On world_2024 (N = 193) and `synthetic_world(n, seed=0)` for each size it
+reports, as medians:
+
+- `step_s`: one full `WorldModel.step` (default parameters, every phase, the Council
+  included) of fresh models (seeds 0, 1, ...) stepped `years` years each; `runs` models per
+  size (`big_runs` at N >= 2000); `setup_s`: building the model from a ready world;
+- `floor_s`: the model's dyadic (N x N) array work done once in plain numpy, without the
+  model around it (`floor_step`, inputs taken from a stepped model of the same size, so the
+  blocs, great powers and sanctions match), and the ratio `step_s / floor_s`;
+- `peak_mb`: peak resident memory of a fresh process that builds the world and the model and
+  runs 3 steps, less its peak after the imports (VmHWM of `/proc/self/status`: `ru_maxrss`
+  would carry over the benchmark's own peak across `exec`);
+- the growth exponents of step and floor time in N (least squares of log time on log N over
+  the synthetic sizes; about 2 for dyadic work);
+- a `long_years`-year run at N = `long_n` in a fresh process: wall time from building the
+  world to the last step, with and without Python start-up and imports, and peak memory,
+  against the targets (30 s, 2 GB);
+- sweep throughput, runs per second, of `experiments.run` with the joblib launcher and of
+  `mesa.batch_run`, both on 2 processes and the same design (4 values of `shock_sd` x 5
+  replicates x 26 steps on world_2024, replicate seeds spawned from the same root seed),
+  each launched as a command (`python ...`), so both include Python start-up.
+
+Writes JSON (default `benchmarks/results/bench_scale.json`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from benchmarks.record import write_record
+from sim import WorldModel, synthetic_world
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_LONG_S = 30.0
+TARGET_LONG_MB = 2048.0
+SWEEP_SHOCK_SD = (0.0, 0.01, 0.019, 0.03)
+SWEEP_REPLICATES = 5
+SWEEP_STEPS = 26
+SWEEP_SEED = 1
+WORKERS = 2
+#: Blocs of the floor's (N, N) @ (N, B) products.
+FLOOR_BLOCS = 3
+
+# A fresh process: imports, then the world, the model and `years` steps; prints JSON.
+MEMORY_SCRIPT = """
+import json, sys, time
+start = time.perf_counter()
+from sim import WorldModel, synthetic_world
+imported = time.perf_counter()
+
+def kb(field):  # this process's own memory (ru_maxrss can carry the parent's over exec)
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+
+base = kb("VmHWM")
+n, years = int(sys.argv[1]), int(sys.argv[2])
+world = "world_2024" if n == 0 else synthetic_world(n, seed=0)
+model = WorldModel(world, rng=0)
+built = time.perf_counter()
+for _ in range(years):
+    model.step()
+done = time.perf_counter()
+peak = kb("VmHWM")
+print(json.dumps({
+    "n": model.n, "years": years, "import_s": imported - start,
+    "build_s": built - imported, "steps_s": done - built, "run_s": done - imported,
+    "baseline_mb": base / 1024, "peak_mb": peak / 1024, "delta_mb": (peak - base) / 1024,
+}))
+"""
+
+# `mesa.batch_run` on the sweep's design; prints the final world GDP of every run.
+BATCH_SCRIPT = """
+import json, sys
+import mesa
+import numpy as np
+from sim import WorldModel
+
+if __name__ == "__main__":
+    values, replicates, steps, seed, workers = json.loads(sys.argv[1])
+    results = mesa.batch_run(
+        WorldModel,
+        parameters={"scenario": "world_2024", "shock_sd": values},
+        rng=np.random.SeedSequence(seed).spawn(replicates),
+        max_steps=steps,
+        number_processes=workers,
+        data_collection_period=-1,
+        display_progress=False,
+    )
+    print(json.dumps([[r["shock_sd"], r["iteration"], r["gdp_world_usd"]] for r in results]))
+"""
+
+
+# -- step times and the numpy floor --------------------------------------------------------
+
+
+def bench_steps(scenario, runs: int, years: int) -> tuple[dict, WorldModel]:
+    """Set-up and step times (medians) of `runs` fresh models stepped `years` years each."""
+    setups, steps = [], []
+    for run in range(runs):
+        start = time.perf_counter()
+        model = WorldModel(scenario, rng=run)
+        setups.append(time.perf_counter() - start)
+        for _ in range(years):
+            start = time.perf_counter()
+            model.step()
+            steps.append(time.perf_counter() - start)
+    live_blocs = int(np.unique(model.bloc[model.bloc >= 0]).size)
+    info = {
+        "n": model.n,
+        "runs": runs,
+        "setup_s": statistics.median(setups),
+        "step_s": statistics.median(steps),
+        "council": model.council is not None,
+        "live_blocs_at_end": live_blocs,
+        "great_powers": len(model.power_strategies),
+        "us_sanctions": bool(model._us_sanctions().any()),
+    }
+    return info, model
+
+
+def floor_inputs(model: WorldModel, blocs: int = FLOOR_BLOCS) -> dict:
+    """The floor's arrays: the model's own state, and (N, N) work buffers allocated once.
+
+    The common threat loops over the groups the model's last step used (live blocs and
+    unaligned great powers); the (N, N) @ (N, B) products use `blocs` blocs (every
+    country in one of them), as the model's bloc sums, threats, cohesion and records do.
+    The pairwise bloc relations are the model's (it recomputes them, an (N, B) @ (B, N)
+    product, only in the years membership changed; the floor leaves them out).
+    """
+    n = model.n
+    threat_bloc = model._threat_bloc
+    unaligned = [k for k, p in enumerate(model.power_strategies) if threat_bloc[p] < 0]
+    live = np.unique(threat_bloc[threat_bloc >= 0])
+    members = np.zeros((n, blocs))
+    members[np.arange(n), np.arange(n) % blocs] = 1.0
+    buffers = ("base", "policy", "open", "trade", "two", "target", "threat")
+    return {
+        "resistance": model._resistance.copy(),
+        "gdp": model._gdp_usd.copy(),
+        "cap": model._capability.copy(),
+        "share": model.non_dollar_share.copy(),
+        "us": model._us_sanctions().copy(),
+        "affinity": model.affinity.copy(),
+        "affinity_start": model._affinity_start.copy(),
+        "same": model._same_bloc.copy(),
+        "same_bloc_start": model._same_bloc_start.copy(),
+        "trade_shift": np.array(model.trade_shift, dtype=float, copy=True),
+        "sanctions": model.sanctions.copy(),
+        "near": model._near.copy(),
+        "affinity_base": model._affinity_base.copy(),
+        "covoting": model._covoting.copy(),
+        "relation": model._bloc_alignment.copy(),
+        "members": members,
+        "groups": np.hstack([model.bloc_threat[:, live], model.power_threat[:, unaligned]]),
+        "a": model.gravity.gdp_exporter,
+        "b": model.gravity.gdp_importer,
+        **{name: np.empty((n, n)) for name in (*buffers, "t1", "t2", "t3")},
+    }
+
+
+def floor_step(x: dict) -> tuple:
+    """One step's dyadic array work in plain numpy, in place, phase by phase as the model.
+
+    trade (gravity flows, policy factor exp(...), sanctions max(S, S.T), the dollar's reach
+    when the United States sanctions, X + X.T, column sums); the affinity target (trade
+    interdependence, common threat, weighted sum, tanh) and the drift; pairwise threat and
+    bloc and power threat; the alignment context (weighted affinity and trade by bloc, row
+    sums); cohesion; finance's partner share; the Council's co-voting reset; the record's
+    trade sums.
+    """
+    affinity, members, gdp, cap = x["affinity"], x["members"], x["gdp"], x["cap"]
+    t1, t2, t3 = x["t1"], x["t2"], x["t3"]
+    # trade
+    base = np.multiply(x["resistance"], (gdp ** x["a"])[:, None], out=x["base"])
+    base *= (gdp ** x["b"])[None, :]
+    policy = np.subtract(affinity, x["affinity_start"], out=x["policy"])
+    policy *= 0.5
+    np.subtract(x["same"], x["same_bloc_start"], out=t1)
+    t1 *= 0.2
+    policy += t1
+    policy += x["trade_shift"]
+    open_share = np.maximum(x["sanctions"], x["sanctions"].T, out=x["open"])
+    np.subtract(1.0, open_share, out=open_share)
+    if x["us"].any():  # finance.secondary_cut
+        exposure, share = 0.3 * x["us"], x["share"]
+        np.maximum.outer(exposure, exposure, out=t1)
+        np.add.outer(share, share, out=t2)
+        t2 *= -0.5
+        t2 += 1.0
+        t1 *= t2
+        np.subtract(1.0, t1, out=t1)
+        open_share *= t1
+    trade = np.multiply(base, np.exp(policy, out=policy), out=x["trade"])
+    trade *= open_share
+    two = np.add(trade, trade.T, out=x["two"])
+    imports, imports_base = trade.sum(axis=0), base.sum(axis=0)
+    # affinity target and drift
+    np.minimum.outer(gdp, gdp, out=t1)
+    np.divide(two, t1, out=t1)
+    t1 *= -10.0
+    np.exp(t1, out=t1)
+    np.subtract(1.0, t1, out=t1)
+    t2.fill(0.0)
+    for column in x["groups"].T:
+        np.maximum(t2, np.minimum.outer(column, column, out=t3), out=t2)
+    np.fill_diagonal(t2, 0.0)
+    target = np.multiply(x["relation"], 0.3, out=x["target"])
+    target += x["affinity_base"]
+    t1 *= 0.2
+    target += t1
+    t2 *= 0.2
+    target += t2
+    target += np.multiply(x["covoting"], 0.1, out=t3)
+    np.tanh(target, out=target)
+    np.fill_diagonal(target, 1.0)
+    target -= affinity
+    target *= 0.1
+    affinity += target
+    # threat
+    threat = np.negative(affinity, out=x["threat"])
+    np.maximum(threat, 0.0, out=threat)
+    threat *= x["near"]
+    total = np.add.outer(cap, cap, out=t1)
+    np.divide(cap[None, :], total, out=total, where=total > 0)
+    threat *= total
+    bloc_threat = np.minimum(threat @ members, 1.0)
+    power_threat = np.minimum(threat @ members, 1.0)
+    # alignment context
+    weighted = np.multiply(affinity, cap[None, :], out=t1)
+    np.fill_diagonal(weighted, 0.0)
+    gain = weighted @ members
+    trade_by_bloc = two @ members / two.sum(axis=1, keepdims=True)
+    # cohesion, partner share, co-voting reset, the record
+    within = ((affinity @ members) * members).sum(axis=0)
+    partners = two @ x["share"] / two.sum(axis=1)
+    x["covoting"].fill(0.0)
+    exports, total_trade = trade.sum(axis=1), trade.sum()
+    intra = ((trade @ members) * members).sum()
+    return (
+        imports,
+        imports_base,
+        bloc_threat,
+        power_threat,
+        gain,
+        trade_by_bloc,
+        within,
+        partners,
+        exports,
+        total_trade,
+        intra,
+    )
+
+
+def bench_floor(inputs: dict, repeats: int) -> float:
+    """Median time of `floor_step` over `repeats` calls (after one warm-up)."""
+    floor_step(inputs)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        floor_step(inputs)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def exponent(sizes: list[int], seconds: list[float]) -> float:
+    """Slope of log time on log N (least squares)."""
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+# -- fresh processes -----------------------------------------------------------------------
+
+
+def fresh_run(n: int, years: int) -> dict:
+    """Run MEMORY_SCRIPT for N = n (0: world_2024); its numbers and the whole wall time."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", MEMORY_SCRIPT, str(n), str(years)],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - start
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "wall_s": wall}
+
+
+def sweep_joblib(folder: Path) -> tuple[float, dict]:
+    """Wall time of the sweep by `experiments.run` with joblib; final world GDP by run."""
+    values = ",".join(str(v) for v in SWEEP_SHOCK_SD)
+    command = [
+        sys.executable,
+        "-m",
+        "experiments.run",
+        "-m",
+        f"model.shock_sd={values}",
+        f"replicates={SWEEP_REPLICATES}",
+        f"steps={SWEEP_STEPS}",
+        f"seed={SWEEP_SEED}",
+        f"hydra.sweep.dir={folder}",
+        "hydra/launcher=joblib",
+        f"hydra.launcher.n_jobs={WORKERS}",
+    ]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, cwd=ROOT, capture_output=True)
+    wall = time.perf_counter() - start
+    summary = pd.concat(pd.read_parquet(p) for p in folder.rglob("summary.parquet"))
+    outcomes = {
+        (float(r.shock_sd), int(r.replicate)): float(r.gdp_world_usd) for r in summary.itertuples()
+    }
+    return wall, outcomes
+
+
+def sweep_batch_run() -> tuple[float, dict]:
+    """Wall time of the same sweep by `mesa.batch_run`; final world GDP by run."""
+    design = json.dumps([list(SWEEP_SHOCK_SD), SWEEP_REPLICATES, SWEEP_STEPS, SWEEP_SEED, WORKERS])
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", BATCH_SCRIPT, design],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - start
+    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    return wall, {(float(v), int(i)): float(g) for v, i, g in rows}
+
+
+def bench_sweeps(repeats: int) -> dict:
+    runs = len(SWEEP_SHOCK_SD) * SWEEP_REPLICATES
+    samples: dict[str, list[float]] = {"joblib_s": [], "batch_run_s": []}
+    same = None
+    scratch = Path(tempfile.mkdtemp(prefix="bench_scale_"))
+    try:
+        for repeat in range(repeats):
+            wall, hydra_out = sweep_joblib(scratch / f"joblib{repeat}")
+            samples["joblib_s"].append(wall)
+            wall, mesa_out = sweep_batch_run()
+            samples["batch_run_s"].append(wall)
+            if same is None:  # same design and seeds: the same final outcomes, run by run
+                same = hydra_out.keys() == mesa_out.keys() and all(
+                    np.isclose(hydra_out[k], mesa_out[k], rtol=1e-12) for k in hydra_out
+                )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    medians = {key: statistics.median(values) for key, values in samples.items()}
+    return {
+        "design": {
+            "shock_sd": list(SWEEP_SHOCK_SD),
+            "replicates": SWEEP_REPLICATES,
+            "steps": SWEEP_STEPS,
+            "runs": runs,
+            "workers": WORKERS,
+            "scenario": "world_2024",
+            "python_startup": "included for both (each sweep is launched as a command)",
+        },
+        **medians,
+        "samples": samples,
+        "joblib_runs_per_s": runs / medians["joblib_s"],
+        "batch_run_runs_per_s": runs / medians["batch_run_s"],
+        "same_outcomes": bool(same),
+    }
+
+
+# -- main ----------------------------------------------------------------------------------
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[500, 1000, 2000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--big-runs", type=int, default=2, help="runs at N >= 2000")
+    parser.add_argument("--years", type=int, default=26)
+    parser.add_argument("--long-n", type=int, default=2000)
+    parser.add_argument("--long-years", type=int, default=25)
+    parser.add_argument("--long-runs", type=int, default=3)
+    parser.add_argument("--sweep-repeats", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=Path("benchmarks/results/bench_scale.json"))
+    args = parser.parse_args(argv)
+
+    WorldModel("world_2024", rng=0)  # load and validate the shipped world once (warm)
+    worlds = [("world_2024", 0, "world_2024")]
+    worlds += [(f"synthetic_{n}", n, synthetic_world(n, seed=0)) for n in args.sizes]
+    rows = []
+    for label, n, scenario in worlds:
+        runs = args.big_runs if n >= 2000 else args.runs
+        row, model = bench_steps(scenario, runs, args.years)
+        inputs = floor_inputs(model)
+        row["floor_groups"] = inputs["groups"].shape[1]
+        row["floor_s"] = bench_floor(inputs, max(10, runs * args.years))
+        del inputs
+        row["model_over_floor"] = row["step_s"] / row["floor_s"]
+        del model
+        memory = fresh_run(n, 3)
+        row["peak_mb"] = memory["delta_mb"]
+        row["process_peak_mb"] = memory["peak_mb"]
+        rows.append({"label": label, **row})
+        print(f"  {label}: step {row['step_s'] * 1e3:.2f} ms", flush=True)
+
+    synthetic = [r for r in rows if r["label"] != "world_2024"]
+    growth = {}
+    if len(synthetic) >= 2:
+        sizes = [r["n"] for r in synthetic]
+        growth = {
+            "step": exponent(sizes, [r["step_s"] for r in synthetic]),
+            "floor": exponent(sizes, [r["floor_s"] for r in synthetic]),
+            "setup": exponent(sizes, [r["setup_s"] for r in synthetic]),
+            "memory": exponent(sizes, [r["peak_mb"] for r in synthetic]),
+        }
+
+    longs = [fresh_run(args.long_n, args.long_years) for _ in range(args.long_runs)]
+    long = {
+        "n": args.long_n,
+        "years": args.long_years,
+        "runs": args.long_runs,
+        "run_s": statistics.median(r["run_s"] for r in longs),
+        "wall_s": statistics.median(r["wall_s"] for r in longs),
+        "steps_s": statistics.median(r["steps_s"] for r in longs),
+        "build_s": statistics.median(r["build_s"] for r in longs),
+        "peak_mb": statistics.median(r["peak_mb"] for r in longs),
+        "peak_above_imports_mb": statistics.median(r["delta_mb"] for r in longs),
+        "target_s": TARGET_LONG_S,
+        "target_mb": TARGET_LONG_MB,
+    }
+    long["time_met"] = long["wall_s"] < TARGET_LONG_S
+    long["memory_met"] = long["peak_mb"] < TARGET_LONG_MB
+
+    sweeps = bench_sweeps(args.sweep_repeats)
+
+    print(
+        f"\nstep times: {args.years} years per run, medians; floor: the same dyadic numpy work "
+        "once per step;\npeak MB: a fresh process building the model and running 3 steps, "
+        "above its peak after the imports"
+    )
+    header = (
+        f"{'world':<16}{'N':>6}{'runs':>5}{'setup ms':>10}{'step ms':>10}{'floor ms':>10}"
+        f"{'model/floor':>12}{'peak MB':>9}{'blocs':>6}"
+    )
+    print(header)
+    for r in rows:
+        print(
+            f"{r['label']:<16}{r['n']:>6}{r['runs']:>5}{r['setup_s'] * 1e3:>10.1f}"
+            f"{r['step_s'] * 1e3:>10.2f}{r['floor_s'] * 1e3:>10.2f}{r['model_over_floor']:>12.2f}"
+            f"{r['peak_mb']:>9.1f}{r['live_blocs_at_end']:>6}"
+        )
+    if growth:
+        print(
+            "growth exponents in N (synthetic sizes): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in growth.items())
+        )
+    verdict = {True: "met", False: "NOT met"}
+    print(
+        f"\n{long['years']}-year run at N = {long['n']} (fresh process, median of {long['runs']}): "
+        f"{long['wall_s']:.1f} s with Python start-up and imports "
+        f"({long['run_s']:.1f} s from building the world: set-up {long['build_s']:.1f} s, "
+        f"steps {long['steps_s']:.1f} s), target < {TARGET_LONG_S:.0f} s: "
+        f"{verdict[long['time_met']]}\n"
+        f"  peak memory {long['peak_mb']:.0f} MB for the process "
+        f"({long['peak_above_imports_mb']:.0f} MB above the imports), target < "
+        f"{TARGET_LONG_MB:.0f} MB: {verdict[long['memory_met']]}"
+    )
+    d = sweeps["design"]
+    print(
+        f"\nsweep: {len(d['shock_sd'])} shock_sd x {d['replicates']} replicates x {d['steps']} "
+        f"steps = {d['runs']} runs on world_2024, {d['workers']} processes, Python start-up "
+        f"included for both (medians of {args.sweep_repeats})\n"
+        f"  experiments.run, joblib: {sweeps['joblib_s']:6.2f} s  "
+        f"{sweeps['joblib_runs_per_s']:5.2f} runs/s\n"
+        f"  mesa.batch_run:          {sweeps['batch_run_s']:6.2f} s  "
+        f"{sweeps['batch_run_runs_per_s']:5.2f} runs/s\n"
+        f"  same final outcomes run by run: {sweeps['same_outcomes']}"
+    )
+    results = {
+        "years": args.years,
+        "results": rows,
+        "growth_exponent": growth,
+        "long_run": long,
+        "sweep": sweeps,
+    }
+    return write_record("bench_scale", results, args.json)
+
+
+if __name__ == "__main__":
+    main()
