@@ -115,8 +115,11 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     if "RUS" in model.row and "CHN" in model.row:
         rus, chn = bloc[model.row["RUS"]], bloc[model.row["CHN"]]
         aligned = bool(rus >= 0 and rus == chn)
-        if not aligned and np.isnan(model.ru_cn_split_year) and model.year > model.start_year:
+        # a split is the first year apart after a year together (none if never together)
+        was_aligned = getattr(model, "_ru_cn_were_aligned", False)
+        if not aligned and was_aligned and np.isnan(model.ru_cn_split_year):
             model.ru_cn_split_year = float(model.year)
+        model._ru_cn_were_aligned = aligned
         out["ru_cn_aligned"] = int(aligned)
     else:
         out["ru_cn_aligned"] = np.nan

@@ -320,3 +320,29 @@ def test_choice_noise_is_the_only_source_of_alignment_randomness():
     a, b = run(rng=1, **params), run(rng=2, **params)
     assert a.bloc.tobytes() == b.bloc.tobytes()
     assert a.affinity.tobytes() == b.affinity.tobytes()
+
+
+def test_a_split_is_recorded_only_after_a_year_together():
+    model = WorldModel(rng=0, council_rule=None)
+    rus, chn = model.row["RUS"], model.row["CHN"]
+    eurasia = model.bloc[chn]
+    # apart from the start (as in a custom world): no split, however long it lasts
+    model.bloc[rus] = -1
+    model._ru_cn_were_aligned = False
+    for year in (2025, 2026):
+        model.year = year
+        model.record()
+    assert model.outcomes["ru_cn_aligned"] == 0 and np.isnan(model.ru_cn_split_year)
+    # together one year, apart the next: that year is the split
+    model.year, model.bloc[rus] = 2027, eurasia
+    model.record()
+    assert model.outcomes["ru_cn_aligned"] == 1 and np.isnan(model.ru_cn_split_year)
+    model.year, model.bloc[rus] = 2028, -1
+    model.record()
+    assert model.ru_cn_split_year == 2028
+    # and it stays the first split
+    model.year, model.bloc[rus] = 2029, eurasia
+    model.record()
+    model.year, model.bloc[rus] = 2030, -1
+    model.record()
+    assert model.ru_cn_split_year == 2028
