@@ -51,8 +51,12 @@ def time_phases(model: WorldModel, spent: dict[str, float]) -> None:
         setattr(model, name, timed)
 
 
-def bench_size(label: str, scenario, runs: int, years: int) -> dict:
-    """Set-up and step times (medians) of `runs` models stepped `years` years each."""
+def bench_size(label: str, scenario, runs: int, years: int) -> tuple[dict, WorldModel]:
+    """Set-up and step times (medians) of `runs` models stepped `years` years each.
+
+    Returns:
+        The timings, and the last model (at the end of its run).
+    """
     setups, steps, phases = [], [], defaultdict(list)
     for run in range(runs):
         start = time.perf_counter()
@@ -67,13 +71,15 @@ def bench_size(label: str, scenario, runs: int, years: int) -> dict:
             steps.append(time.perf_counter() - start)
             for name in PHASES:
                 phases[name].append(spent[name])
-    return {
+    timings = {
         "label": label,
         "n": model.n,
+        "runs": runs,
         "setup_s": statistics.median(setups),
         "step_s": statistics.median(steps),
         "phases_s": {name: statistics.median(values) for name, values in phases.items()},
     }
+    return timings, model
 
 
 def main(argv=None) -> dict:
@@ -89,9 +95,11 @@ def main(argv=None) -> dict:
     WorldModel("world_2024", rng=0)
     cold_setup = time.perf_counter() - start
 
-    rows = [bench_size("world_2024", "world_2024", args.runs, args.years)]
+    rows = [bench_size("world_2024", "world_2024", args.runs, args.years)[0]]
     for n in args.sizes:
-        rows.append(bench_size(f"synthetic_{n}", synthetic_world(n, seed=0), args.runs, args.years))
+        rows.append(
+            bench_size(f"synthetic_{n}", synthetic_world(n, seed=0), args.runs, args.years)[0]
+        )
 
     print(f"first model set-up (loads and validates world_2024): {cold_setup * 1e3:.1f} ms")
     print(f"{'world':<16}{'N':>6}{'setup ms':>10}{'step ms':>10}   phases (ms)")

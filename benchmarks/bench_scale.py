@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarks.bench_model import bench_size
 from benchmarks.record import write_record
 from sim import WorldModel, synthetic_world
 
@@ -108,29 +109,16 @@ if __name__ == "__main__":
 # -- step times and the numpy floor --------------------------------------------------------
 
 
-def bench_steps(scenario, runs: int, years: int) -> tuple[dict, WorldModel]:
-    """Set-up and step times (medians) of `runs` fresh models stepped `years` years each."""
-    setups, steps = [], []
-    for run in range(runs):
-        start = time.perf_counter()
-        model = WorldModel(scenario, rng=run)
-        setups.append(time.perf_counter() - start)
-        for _ in range(years):
-            start = time.perf_counter()
-            model.step()
-            steps.append(time.perf_counter() - start)
-    live_blocs = int(np.unique(model.bloc[model.bloc >= 0]).size)
-    info = {
-        "n": model.n,
-        "runs": runs,
-        "setup_s": statistics.median(setups),
-        "step_s": statistics.median(steps),
-        "council": model.council is not None,
-        "live_blocs_at_end": live_blocs,
-        "great_powers": len(model.power_strategies),
-        "us_sanctions": bool(model._us_sanctions().any()),
-    }
-    return info, model
+def bench_steps(label: str, scenario, runs: int, years: int) -> tuple[dict, WorldModel]:
+    """`bench_model.bench_size` (medians over fresh models), with what shaped the run."""
+    timings, model = bench_size(label, scenario, runs, years)
+    timings.update(
+        council=model.council is not None,
+        live_blocs_at_end=int(np.unique(model.bloc[model.bloc >= 0]).size),
+        great_powers=len(model.power_strategies),
+        us_sanctions=bool(model._us_sanctions().any()),
+    )
+    return timings, model
 
 
 def floor_inputs(model: WorldModel, blocs: int = FLOOR_BLOCS) -> dict:
@@ -399,7 +387,7 @@ def main(argv=None) -> dict:
     rows = []
     for label, n, scenario in worlds:
         runs = args.big_runs if n >= 2000 else args.runs
-        row, model = bench_steps(scenario, runs, args.years)
+        row, model = bench_steps(label, scenario, runs, args.years)
         inputs = floor_inputs(model)
         row["floor_groups"] = inputs["groups"].shape[1]
         row["floor_s"] = bench_floor(inputs, max(10, runs * args.years))
@@ -409,7 +397,7 @@ def main(argv=None) -> dict:
         memory = fresh_run(n, 3)
         row["peak_mb"] = memory["delta_mb"]
         row["process_peak_mb"] = memory["peak_mb"]
-        rows.append({"label": label, **row})
+        rows.append(row)
         print(f"  {label}: step {row['step_s'] * 1e3:.2f} ms", flush=True)
 
     synthetic = [r for r in rows if r["label"] != "world_2024"]
