@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.powers import nudge_affinity
+from sim.registry import registrar
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -24,14 +25,8 @@ EventKind = Callable[..., None]
 EVENT_KINDS: dict[str, EventKind] = {}
 
 
-def register_event(name: str) -> Callable[[EventKind], EventKind]:
-    """Register an event kind under `name`."""
-
-    def add(function: EventKind) -> EventKind:
-        EVENT_KINDS[name] = function
-        return function
-
-    return add
+#: `@register_event("name")` adds an event kind to `EVENT_KINDS`.
+register_event = registrar(EVENT_KINDS, "event kind")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.registry import registrar
+
 if TYPE_CHECKING:
     from sim.model import WorldModel
 
@@ -52,14 +54,8 @@ PowerStrategy = Callable[["WorldModel", int, float], None]
 POWER_STRATEGIES: dict[str, PowerStrategy] = {}
 
 
-def register_power(name: str) -> Callable[[PowerStrategy], PowerStrategy]:
-    """Register a great-power strategy under `name`."""
-
-    def add(function: PowerStrategy) -> PowerStrategy:
-        POWER_STRATEGIES[name] = function
-        return function
-
-    return add
+#: `@register_power("name")` adds a great-power strategy to `POWER_STRATEGIES`.
+register_power = registrar(POWER_STRATEGIES, "great-power strategy")
 
 
 def parse_strategies(value: str | list | tuple | None, key: str) -> tuple[str, ...]:

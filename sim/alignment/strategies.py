@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.blocs import EURASIAN_TREATY_PARTNERS, US_TREATY_ALLIES
+from sim.registry import registrar
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,8 @@ Strategy = Callable[[AlignmentContext, np.ndarray], np.ndarray]
 STRATEGIES: dict[str, Strategy] = {}
 
 
-def register(name: str) -> Callable[[Strategy], Strategy]:
-    """Register a strategy function under `name` (the name used in configs and sweeps)."""
-
-    def add(function: Strategy) -> Strategy:
-        if name in STRATEGIES:
-            raise ValueError(f"alignment strategy {name!r} is already registered")
-        STRATEGIES[name] = function
-        return function
-
-    return add
+#: `@register("name")` adds a strategy function to `STRATEGIES`.
+register = registrar(STRATEGIES, "alignment strategy")
 
 
 def _scores(ctx: AlignmentContext, who: np.ndarray, non_aligned: float, blocs: np.ndarray):
