@@ -83,14 +83,32 @@ def membership_matrix(bloc: np.ndarray, n_blocs: int) -> np.ndarray:
     return matrix
 
 
-def cohesion(affinity: np.ndarray, bloc: np.ndarray, n_blocs: int) -> np.ndarray:
-    """Mean affinity among each bloc's members (B,); NaN for blocs with fewer than 2."""
-    members = membership_matrix(bloc, n_blocs)
+def bloc_sums(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Matrix @ members (N, B), computed over the blocs that have members only.
+
+    Blocs founded and dissolved over a long run keep their (empty) columns; skipping them
+    keeps the dyadic work proportional to the blocs that exist.
+
+    Args:
+        matrix: (N, N) values.
+        members: (N, B) 0/1 membership (`membership_matrix`).
+    """
+    live = np.flatnonzero(members.any(axis=0))
+    sums = np.zeros((matrix.shape[0], members.shape[1]))
+    sums[:, live] = matrix @ members[:, live]
+    return sums
+
+
+def cohesion(affinity: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Mean affinity among each bloc's members (B,); NaN for blocs with fewer than 2.
+
+    Args:
+        affinity: (N, N) affinity, unit diagonal.
+        members: (N, B) 0/1 membership (`membership_matrix`).
+    """
     size = members.sum(axis=0)
-    live = np.flatnonzero(size > 0)  # dissolved blocs keep empty columns: skip them
     # sum over pairs i != j in the bloc: diag(M^T A M) minus the unit diagonal
-    within = np.zeros(n_blocs)
-    within[live] = ((affinity @ members[:, live]) * members[:, live]).sum(axis=0) - size[live]
+    within = (bloc_sums(affinity, members) * members).sum(axis=0) - size
     pairs = size * (size - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(pairs > 0, within / np.where(pairs > 0, pairs, 1), np.nan)

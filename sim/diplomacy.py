@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.blocs import bloc_sums
+
 #: Ideal-point distance at which ideological similarity reaches -1 (the 2024 points span
 #: about 4 units, from Syria's -1.8 to the United States' 2.2).
 IDEOLOGY_SCALE = 2.0
@@ -65,12 +67,15 @@ def shared_membership(flags: dict[str, np.ndarray]) -> np.ndarray:
     return np.minimum(score / 3.0, 1.0)
 
 
-def bloc_alignment(bloc: np.ndarray) -> np.ndarray:
-    """+1 for two members of the same bloc, -1 for members of different blocs, else 0."""
-    aligned = bloc >= 0
-    members = np.zeros((len(bloc), int(bloc.max(initial=-1)) + 1))
-    members[np.flatnonzero(aligned), bloc[aligned]] = 1.0
-    relation = members @ members.T  # 1 for two members of the same bloc
+def bloc_alignment(members: np.ndarray) -> np.ndarray:
+    """+1 for two members of the same bloc, -1 for members of different blocs, else 0.
+
+    Args:
+        members: (N, B) 0/1 membership (`sim.blocs.membership_matrix`).
+    """
+    live = members[:, members.any(axis=0)]
+    aligned = live.any(axis=1)
+    relation = live @ live.T  # 1 for two members of the same bloc
     relation *= 2.0
     relation -= np.outer(aligned, aligned)
     return relation
@@ -115,16 +120,16 @@ def pairwise_threat(capability: np.ndarray, near: np.ndarray, affinity: np.ndarr
 
 
 def group_threat(threat: np.ndarray, membership: np.ndarray) -> np.ndarray:
-    """Threat each country perceives from each group (bloc or great power): (N, G).
+    """Threat each country perceives from each bloc: (N, B).
 
     Args:
-        threat: Pairwise threat (N, N).
-        membership: (N, G) 0/1 matrix of group members.
+        threat: Pairwise threat (N, N), each in [0, 1].
+        membership: (N, B) 0/1 matrix of bloc members.
 
     Returns:
-        Sum of the members' threats, at most 1.
+        Sum of the members' threats, at most 1 (0 for a bloc without members).
     """
-    return np.minimum(threat @ membership, 1.0)
+    return np.minimum(bloc_sums(threat, membership), 1.0)
 
 
 def common_threat(group_threats: np.ndarray) -> np.ndarray:
@@ -157,7 +162,7 @@ def affinity_target(
     blocs: np.ndarray,
     interdependence: np.ndarray | None = None,
     shared_threat: np.ndarray | None = None,
-    covoting: np.ndarray | None = None,
+    covoting: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """What interests imply for affinity: tanh of the weighted terms, unit diagonal.
 
@@ -166,8 +171,9 @@ def affinity_target(
         blocs: Bloc alignment (N, N), -1, 0 or 1.
         interdependence: Trade interdependence (N, N), in [0, 1] (None: none).
         shared_threat: Common threat (N, N), in [0, 1] (None: none).
-        covoting: Agreement in last year's Council votes, in [-1, 1], 0 for pairs not both
-            seated (None: none).
+        covoting: (seats, agreement): the rows of last year's Council members and their
+            pairwise agreement in its votes, in [-1, 1] (0 on the diagonal); pairs not both
+            seated get no term (None: no Council session yet).
 
     Returns:
         The target affinity (N, N), symmetric when the inputs are.
@@ -178,7 +184,8 @@ def affinity_target(
     if shared_threat is not None:
         target += WEIGHT_COMMON_THREAT * shared_threat
     if covoting is not None:
-        target += WEIGHT_COVOTING * covoting
+        seats, agreement = covoting
+        target[np.ix_(seats, seats)] += WEIGHT_COVOTING * agreement
     # a soft bound: close pairs approach +1 without sticking to it, so that every policy
     # still moves them (a hard clip would make the strongest ties immovable)
     np.tanh(target, out=target)

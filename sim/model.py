@@ -19,7 +19,7 @@ import numpy as np
 from sim import diplomacy, finance
 from sim.agents import Country
 from sim.alignment.strategies import STRATEGIES, AlignmentContext, assign_strategies, choose
-from sim.blocs import Bloc, bisect, cohesion, initial_blocs, membership_matrix
+from sim.blocs import Bloc, bisect, bloc_sums, cohesion, initial_blocs, membership_matrix
 from sim.checks import check_ranges
 from sim.council import Council, CouncilRule, get_rule
 from sim.council.session import DRAFTS_PER_YEAR, HOPELESS_DRAFT_SHARE
@@ -246,7 +246,6 @@ class WorldModel(mesa.Model):
 
         self.council = None
         self.council_outcomes: dict[str, float] = {}
-        self._covoting = np.zeros((self.n, self.n))
         if council_rule is not None and self.n <= get_rule(council_rule).seats:
             warnings.warn(
                 f"council_rule: the scenario has {self.n} countries, too few for the "
@@ -301,6 +300,8 @@ class WorldModel(mesa.Model):
 
     def _init_politics(self, initial_sanctions: bool) -> None:
         self.blocs, self.bloc = initial_blocs(self.world.countries, self.year)
+        self._covoting = None  # (seats, agreement) of the last Council session
+        self._ru_cn_were_aligned = False
         self.conflicts = list(self.conflicts)
         self._shared_membership = diplomacy.shared_membership(self.memberships)
         self.refresh_conflicts()  # also computes the affinity base
@@ -363,11 +364,12 @@ class WorldModel(mesa.Model):
         Cheap when nothing changed, so phases call it before use: `bloc` stays writable
         state (a user or test may set it between steps) without stale relations.
         """
-        key = self.bloc.tobytes()
+        key = (len(self.blocs), self.bloc.tobytes())
         if key == getattr(self, "_bloc_key", None):
             return
         self._bloc_key = key
-        self._bloc_alignment = diplomacy.bloc_alignment(self.bloc)
+        self._members = membership_matrix(self.bloc, len(self.blocs))
+        self._bloc_alignment = diplomacy.bloc_alignment(self._members)
         self._same_bloc = (self._bloc_alignment > 0).astype(float)
 
     @property
@@ -420,20 +422,9 @@ class WorldModel(mesa.Model):
         return self.countries[self.row[iso3]]
 
     def membership(self) -> np.ndarray:
-        """(N, B) 0/1 matrix of bloc membership."""
-        return membership_matrix(self.bloc, len(self.blocs))
-
-    def bloc_sums(self, matrix: np.ndarray) -> np.ndarray:
-        """Return matrix @ membership (N, B), computed over the blocs that have members only.
-
-        Blocs founded and dissolved over a long run keep their (empty) columns; skipping
-        them keeps the dyadic work proportional to the blocs that exist.
-        """
-        members = self.membership()
-        live = np.flatnonzero(members.any(axis=0))
-        sums = np.zeros((matrix.shape[0], members.shape[1]))
-        sums[:, live] = matrix @ members[:, live]
-        return sums
+        """(N, B) 0/1 matrix of bloc membership (recomputed only when `bloc` changes)."""
+        self.refresh_bloc_relations()
+        return self._members
 
     def bloc_capability(self) -> np.ndarray:
         """Each bloc's share of world capability (B,)."""
@@ -550,18 +541,16 @@ class WorldModel(mesa.Model):
             self._bloc_alignment,
             diplomacy.trade_interdependence(self._two_way_trade, self._gdp_usd),
             diplomacy.common_threat(threats),
-            getattr(self, "_covoting", None),
+            self._covoting,
         )
 
     def perceive_threat(self) -> None:
         """Threat from every bloc and great power, from capability, proximity and hostility."""
         self._pair_threat = diplomacy.pairwise_threat(self._capability, self._near, self.affinity)
         self._threat_bloc = self.bloc.copy()  # the membership these threats were measured on
-        self.bloc_threat = np.minimum(self.bloc_sums(self._pair_threat), 1.0)
-        powers = np.zeros((self.n, len(self.power_strategies)))
-        for k, power in enumerate(self.power_strategies):
-            powers[power, k] = 1.0
-        self.power_threat = diplomacy.group_threat(self._pair_threat, powers)
+        self.bloc_threat = diplomacy.group_threat(self._pair_threat, self.membership())
+        # a single power's threat is its column of the pairwise threat (already in [0, 1])
+        self.power_threat = self._pair_threat[:, list(self.power_strategies)]
 
     def alignment_context(self) -> AlignmentContext:
         """What the alignment strategies see this year."""
@@ -569,13 +558,13 @@ class WorldModel(mesa.Model):
         cap = self._capability
         weighted = self.affinity * cap[None, :]
         np.fill_diagonal(weighted, 0.0)
-        gain = self.bloc_sums(weighted)
+        gain = bloc_sums(weighted, members)
         others = cap @ members - cap[:, None] * members
         affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
         two_way = self._two_way_trade
         total = two_way.sum(axis=1, keepdims=True)
         trade_share = np.divide(
-            self.bloc_sums(two_way), total, out=np.zeros_like(gain), where=total > 0
+            bloc_sums(two_way, members), total, out=np.zeros_like(gain), where=total > 0
         )
         bloc_cap = cap @ members
         centre = np.divide(
@@ -613,7 +602,7 @@ class WorldModel(mesa.Model):
 
     def update_blocs(self) -> None:
         """Blocs that lost cohesion split; strong non-aligned countries may found new ones."""
-        bloc_cohesion = cohesion(self.affinity, self.bloc, len(self.blocs))
+        bloc_cohesion = cohesion(self.affinity, self.membership())
         for b, bloc in enumerate(list(self.blocs)):
             if not bloc.active:
                 continue
@@ -680,11 +669,11 @@ class WorldModel(mesa.Model):
         self.council_outcomes = self.council.session(self)
         record = self.council.drafts[-1]
         seats, votes = record["seats"], record["votes"]
-        self._covoting[:] = 0.0
+        self._covoting = None
         if len(votes):
             agreement = (votes[:, :, None] == votes[:, None, :]).mean(axis=0)
-            self._covoting[np.ix_(seats, seats)] = 2.0 * agreement - 1.0
-            np.fill_diagonal(self._covoting, 0.0)
+            np.fill_diagonal(agreement, 0.5)  # a member with itself: no term
+            self._covoting = (seats, 2.0 * agreement - 1.0)
 
     # -- outcomes ----------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     out["nonaligned_count"] = int((bloc < 0).sum())
 
     names = [b.name for b in model.blocs]
-    coh = cohesion(model.affinity, bloc, len(model.blocs))
+    coh = cohesion(model.affinity, members)
     labels = np.array(["nonaligned"] * model.n, dtype=object)
     for b, name in enumerate(names):
         labels[bloc == b] = name if name in INITIAL_BLOCS else "other"
@@ -116,8 +116,7 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
         rus, chn = bloc[model.row["RUS"]], bloc[model.row["CHN"]]
         aligned = bool(rus >= 0 and rus == chn)
         # a split is the first year apart after a year together (none if never together)
-        was_aligned = getattr(model, "_ru_cn_were_aligned", False)
-        if not aligned and was_aligned and np.isnan(model.ru_cn_split_year):
+        if not aligned and model._ru_cn_were_aligned and np.isnan(model.ru_cn_split_year):
             model.ru_cn_split_year = float(model.year)
         model._ru_cn_were_aligned = aligned
         out["ru_cn_aligned"] = int(aligned)

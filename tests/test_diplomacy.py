@@ -95,7 +95,7 @@ def hostile_halves(**params):
 def test_a_bloc_below_the_split_threshold_splits_in_two():
     model = hostile_halves()
     # within pairs: 12 ordered pairs at 0.8; across: 18 at -0.8 -> mean -0.16 < 0
-    assert cohesion(model.affinity, model.bloc, 1)[0] == pytest.approx(-0.16)
+    assert cohesion(model.affinity, model.membership())[0] == pytest.approx(-0.16)
     model.step()
     names = {c.iso3: c.bloc_name for c in model.countries}
     # the leader's half keeps the name; the other half follows its most capable member
@@ -108,7 +108,7 @@ def test_a_bloc_below_the_split_threshold_splits_in_two():
         model.year,
         True,
     )
-    assert (cohesion(model.affinity, model.bloc, 2) > 0.7).all()
+    assert (cohesion(model.affinity, model.membership()) > 0.7).all()
     assert model.outcomes["n_blocs"] == 2 and model.outcomes["bloc_size_other"] == 3
 
 
