@@ -300,6 +300,7 @@ class WorldModel(mesa.Model):
 
     def _init_politics(self, initial_sanctions: bool) -> None:
         self.blocs, self.bloc = initial_blocs(self.world.countries, self.year)
+        self._members_key = self._relations_key = None  # caches keyed by `bloc`
         self._covoting = None  # (seats, agreement) of the last Council session
         self._ru_cn_were_aligned = False
         self.conflicts = list(self.conflicts)
@@ -364,12 +365,11 @@ class WorldModel(mesa.Model):
         Cheap when nothing changed, so phases call it before use: `bloc` stays writable
         state (a user or test may set it between steps) without stale relations.
         """
-        key = (len(self.blocs), self.bloc.tobytes())
-        if key == getattr(self, "_bloc_key", None):
+        members = self.membership()
+        if self._relations_key == self._members_key:
             return
-        self._bloc_key = key
-        self._members = membership_matrix(self.bloc, len(self.blocs))
-        self._bloc_alignment = diplomacy.bloc_alignment(self._members)
+        self._relations_key = self._members_key
+        self._bloc_alignment = diplomacy.bloc_alignment(members)
         self._same_bloc = (self._bloc_alignment > 0).astype(float)
 
     @property
@@ -423,7 +423,10 @@ class WorldModel(mesa.Model):
 
     def membership(self) -> np.ndarray:
         """(N, B) 0/1 matrix of bloc membership (recomputed only when `bloc` changes)."""
-        self.refresh_bloc_relations()
+        key = (len(self.blocs), self.bloc.tobytes())
+        if key != self._members_key:
+            self._members_key = key
+            self._members = membership_matrix(self.bloc, len(self.blocs))
         return self._members
 
     def bloc_capability(self) -> np.ndarray:
