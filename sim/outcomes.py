@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.blocs import cohesion
+from sim.blocs import bloc_sums, cohesion
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -81,10 +81,13 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     missing = np.where(weights.any(axis=1), 0.0, np.nan)  # an absent actor records NaN
     gdp_share = weights @ gdp / world_gdp + missing
     cap_share = weights @ cap + missing
+    trade = model.trade_usd
+    exports, imports = trade.sum(axis=1), trade.sum(axis=0)
+    total = exports.sum()
     out: dict[str, float] = {
         "year": int(model.year),
         "gdp_world_usd": float(world_gdp),
-        "trade_world_usd": float(model.trade_usd.sum()),
+        "trade_world_usd": float(total),
     }
     out.update({f"gdp_share_{a}": float(v) for a, v in zip(TRACKED_ACTORS, gdp_share, strict=True)})
     out.update(
@@ -130,10 +133,7 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
             float((labels[south] == name).mean()) if south.any() else np.nan
         )
 
-    trade = model.trade_usd
-    exports, imports = trade.sum(axis=1), trade.sum(axis=0)
-    total = exports.sum()
-    within = ((trade @ members) * members).sum()
+    within = (bloc_sums(trade, members) * members).sum()
     # min: the two sums round differently when all trade is within blocs
     out["intra_bloc_trade_share"] = float(min(within / total, 1.0)) if total > 0 else np.nan
     # a flow is settled outside the dollar in the mean of its two partners' shares
