@@ -46,11 +46,7 @@ from sim.powers import POWER_STRATEGIES, parse_strategies
 from sim.world import shipped_scenarios
 
 #: `WorldModel`'s keyword arguments and their defaults (the one place defaults live).
-SIGNATURE = {
-    name: parameter
-    for name, parameter in inspect.signature(WorldModel.__init__, eval_str=True).parameters.items()
-    if name != "self"
-}
+SIGNATURE = WorldModel.constructor_parameters()
 #: Arguments no config sets: the seed (spawned per replicate) and the conflict list.
 NOT_CONFIGURED = ("rng", "conflicts")
 #: Alignment arguments besides `alignment` itself (thresholds, inertia and noise).

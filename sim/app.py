@@ -29,7 +29,7 @@ from sim.powers import POWER_STRATEGIES
 #: `WorldModel`'s defaults, read from its signature (the one place they live).
 DEFAULTS = {
     name: parameter.default
-    for name, parameter in inspect.signature(WorldModel.__init__).parameters.items()
+    for name, parameter in WorldModel.constructor_parameters().items()
     if parameter.default is not inspect.Parameter.empty
 }
 #: Seed of the model built at start-up and the default of the seed slider.

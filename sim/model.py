@@ -9,6 +9,7 @@ in `docs/` and `../shared/DESIGN.md`.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -269,6 +270,15 @@ class WorldModel(mesa.Model):
             agent_reporters=country_reporters() if record_countries else None,
         )
         self.record()
+
+    @classmethod
+    def constructor_parameters(cls) -> dict[str, inspect.Parameter]:
+        """Every keyword argument with its default and annotation (the one place both live).
+
+        Configs (`experiments.schema`) and the dashboard (`sim.app`) read it.
+        """
+        signature = inspect.signature(WorldModel.__init__, eval_str=True)
+        return {name: p for name, p in signature.parameters.items() if name != "self"}
 
     # -- state -------------------------------------------------------------------------
 
