@@ -114,7 +114,10 @@ def pairwise_threat(capability: np.ndarray, near: np.ndarray, affinity: np.ndarr
     np.maximum(threat, 0.0, out=threat)  # hostility
     threat *= near
     total = np.add.outer(capability, capability)
-    np.divide(capability[None, :], total, out=total, where=total > 0)
+    if (capability > 0).all():  # every total is positive: no mask needed (the same numbers)
+        np.divide(capability[None, :], total, out=total)
+    else:
+        np.divide(capability[None, :], total, out=total, where=total > 0)
     threat *= total
     return threat
 
@@ -157,12 +160,27 @@ def affinity_base(ideology: np.ndarray, membership: np.ndarray, conflict: np.nda
     return WEIGHT_IDEOLOGY * ideology + WEIGHT_MEMBERSHIP * membership + 2.0 * conflict
 
 
+def affinity_slow_terms(base: np.ndarray, blocs: np.ndarray) -> np.ndarray:
+    """The terms of the affinity target that change only with events and membership (N, N).
+
+    Args:
+        base: Output of `affinity_base` (N, N).
+        blocs: Bloc alignment (N, N), -1, 0 or 1.
+
+    Returns:
+        base + WEIGHT_BLOC blocs, the sum that `affinity_target` starts from.
+    """
+    return base + WEIGHT_BLOC * blocs
+
+
 def affinity_target(
     base: np.ndarray,
     blocs: np.ndarray,
     interdependence: np.ndarray | None = None,
     shared_threat: np.ndarray | None = None,
     covoting: tuple[np.ndarray, np.ndarray] | None = None,
+    *,
+    slow_terms: np.ndarray | None = None,
 ) -> np.ndarray:
     """What interests imply for affinity: tanh of the weighted terms, unit diagonal.
 
@@ -174,11 +192,13 @@ def affinity_target(
         covoting: (seats, agreement): the rows of last year's Council members and their
             pairwise agreement in its votes, in [-1, 1] (0 on the diagonal); pairs not both
             seated get no term (None: no Council session yet).
+        slow_terms: `affinity_slow_terms(base, blocs)` if the caller keeps it between years
+            (it is copied, not changed); None computes it.
 
     Returns:
         The target affinity (N, N), symmetric when the inputs are.
     """
-    target = base + WEIGHT_BLOC * blocs
+    target = affinity_slow_terms(base, blocs) if slow_terms is None else slow_terms.copy()
     if interdependence is not None:
         target += WEIGHT_TRADE * interdependence
     if shared_threat is not None:

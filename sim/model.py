@@ -306,11 +306,16 @@ class WorldModel(mesa.Model):
         self._ideology = diplomacy.ideological_similarity(self._ideal_point)
         self._trade_without_policy = np.empty((self.n, self.n))
         self._trade_usd = np.empty((self.n, self.n))
+        self._two_way_trade = np.empty((self.n, self.n))
+        # work buffers of the trade phase, allocated once (N x N temporaries are the cost)
+        self._log_policy = np.empty((self.n, self.n))
+        self._open_share = np.empty((self.n, self.n))
         self.update_capability()
 
     def _init_politics(self, initial_sanctions: bool) -> None:
         self.blocs, self.bloc = initial_blocs(self.world.countries, self.year)
         self._members_key = self._relations_key = None  # caches keyed by `bloc`
+        self._bloc_trade_key = None
         self._covoting = None  # (seats, agreement) of the last Council session
         self._ru_cn_were_aligned = False
         self.conflicts = list(self.conflicts)
@@ -368,6 +373,7 @@ class WorldModel(mesa.Model):
         self._affinity_base = diplomacy.affinity_base(
             self._ideology, self._shared_membership, self._conflict
         )
+        self._slow_terms_key = None  # the affinity target's slow terms are out of date
 
     def refresh_bloc_relations(self) -> None:
         """Recompute the pairwise bloc relations if `bloc` changed since the last time.
@@ -504,25 +510,35 @@ class WorldModel(mesa.Model):
             self._resistance, self._gdp_usd, self.gravity, out=self._trade_without_policy
         )
         np.clip(self.sanctions, 0.0, 1.0, out=self.sanctions)
-        self.refresh_bloc_relations()
-        log_policy = self.affinity - self._affinity_start
+        log_policy = np.subtract(self.affinity, self._affinity_start, out=self._log_policy)
         log_policy *= self.affinity_trade_effect
-        log_policy += self.bloc_trade_effect * (self._same_bloc - self._same_bloc_start)
+        log_policy += self._bloc_trade_term()
         log_policy += self.trade_shift
         # an embargo cuts the flows both ways, whoever imposes it
-        open_share = np.maximum(self.sanctions, self.sanctions.T)
+        open_share = np.maximum(self.sanctions, self.sanctions.T, out=self._open_share)
         np.subtract(1.0, open_share, out=open_share)
-        us_sanctions = self._us_sanctions()
-        if us_sanctions.any():
-            open_share *= finance.secondary_cut(
-                us_sanctions, self.non_dollar_share, self.dollar_sanction_reach
-            )
+        finance.apply_secondary_cut(
+            open_share, self._us_sanctions(), self.non_dollar_share, self.dollar_sanction_reach
+        )
         np.multiply(base, np.exp(log_policy, out=log_policy), out=self._trade_usd)
         self._trade_usd *= open_share
-        self._two_way_trade = np.add(self._trade_usd, self._trade_usd.T)
+        np.add(self._trade_usd, self._trade_usd.T, out=self._two_way_trade)
         self._gains_level = gains_from_trade(
             self._trade_usd.sum(axis=0), base.sum(axis=0), self._gdp_usd, self.trade_elasticity
         )
+
+    def _bloc_trade_term(self) -> np.ndarray:
+        """The log change of flows from pairs that came to share a bloc or stopped (N, N).
+
+        It changes only with membership (or `bloc_trade_effect`), so it is kept between
+        years; the bloc relations are refreshed first.
+        """
+        self.refresh_bloc_relations()
+        key = (self._relations_key, self.bloc_trade_effect)
+        if key != self._bloc_trade_key:
+            self._bloc_trade_key = key
+            self._bloc_trade = self.bloc_trade_effect * (self._same_bloc - self._same_bloc_start)
+        return self._bloc_trade
 
     def _us_sanctions(self) -> np.ndarray:
         return self.sanctions[self.row["USA"]] if "USA" in self.row else np.zeros(self.n)
@@ -546,16 +562,30 @@ class WorldModel(mesa.Model):
         # A bloc's threat is at least that of each member, so a great power inside a bloc
         # adds nothing to the common threat (a max of mins): only unaligned powers count.
         unaligned = [k for k, p in enumerate(self.power_strategies) if self._threat_bloc[p] < 0]
-        live = np.unique(self._threat_bloc[self._threat_bloc >= 0])
+        live = np.bincount(self._threat_bloc[self._threat_bloc >= 0]).nonzero()[0]  # sorted
         threats = np.hstack([self.bloc_threat[:, live], self.power_threat[:, unaligned]])
-        self.refresh_bloc_relations()
+        slow_terms = self._affinity_slow_terms()  # refreshes the bloc relations first
         return diplomacy.affinity_target(
             self._affinity_base,
             self._bloc_alignment,
             diplomacy.trade_interdependence(self._two_way_trade, self._gdp_usd),
             diplomacy.common_threat(threats),
             self._covoting,
+            slow_terms=slow_terms,
         )
+
+    def _affinity_slow_terms(self) -> np.ndarray:
+        """`diplomacy.affinity_slow_terms`, kept until membership or the affinity base changes.
+
+        The bloc relations are refreshed first.
+        """
+        self.refresh_bloc_relations()
+        if self._slow_terms_key != self._relations_key:
+            self._slow_terms = diplomacy.affinity_slow_terms(
+                self._affinity_base, self._bloc_alignment
+            )
+            self._slow_terms_key = self._relations_key
+        return self._slow_terms
 
     def perceive_threat(self) -> None:
         """Threat from every bloc and great power, from capability, proximity and hostility."""

@@ -184,16 +184,20 @@ def ballot(
         (winner's row, or -1 if no candidate reached two thirds; ballots held).
     """
     standing_order = list(candidates)
+    n_members = affinity.shape[0]
     for round_ in range(1, rules.max_ballots + 1):
         liking = affinity[:, standing_order] + rules.ga_noise * rng.logistic(
-            size=(affinity.shape[0], len(standing_order))
+            size=(n_members, len(standing_order))
         )
+        if len(standing_order) == 1:  # a clean slate: its votes are the members that like it
+            if 3 * np.count_nonzero(liking > rules.write_in_threshold) >= 2 * n_members:
+                return int(standing_order[0]), round_
+            continue
         best = liking.argmax(axis=1)
         valid = liking.max(axis=1) > rules.write_in_threshold
         votes = np.bincount(best[valid], minlength=len(standing_order))
         leader = int(votes.argmax())
-        if 3 * votes[leader] >= 2 * affinity.shape[0]:
+        if 3 * votes[leader] >= 2 * n_members:
             return int(standing_order[leader]), round_
-        if len(standing_order) > 1:
-            standing_order.pop(int(votes.argmin()))
+        standing_order.pop(int(votes.argmin()))
     return -1, rules.max_ballots

@@ -240,11 +240,13 @@ def _vetoes(rule: CouncilRule, votes: np.ndarray) -> np.ndarray:
     counts = votes == NO
     if rule.abstention_counts_against:
         counts |= votes == ABSTAIN
-    return counts & rule.veto_mask
+    counts[..., rule.veto_holders :] = False  # the veto holders are the first seats
+    return counts
 
 
 def _quota_met(rule: CouncilRule, votes: np.ndarray) -> np.ndarray:
-    return np.count_nonzero(votes == YES, axis=-1) >= rule.quota
+    # a bool sum counts (np.count_nonzero with an axis is slower on small arrays)
+    return (votes == YES).sum(axis=-1) >= rule.quota
 
 
 def adopted(rule: str | CouncilRule, votes: np.ndarray) -> np.ndarray:
@@ -263,8 +265,12 @@ def adopted(rule: str | CouncilRule, votes: np.ndarray) -> np.ndarray:
         ValueError: If `votes` has the wrong last dimension, dtype or codes.
     """
     rule = get_rule(rule)
-    votes = _check_votes(rule, votes)
-    blocked = np.count_nonzero(_vetoes(rule, votes), axis=-1) >= rule.vetoes_to_block
+    return _adopted(rule, _check_votes(rule, votes))
+
+
+def _adopted(rule: CouncilRule, votes: np.ndarray) -> np.ndarray:
+    """`adopted` without the checks, for votes known to be well formed (a Council's own)."""
+    blocked = _vetoes(rule, votes).sum(axis=-1) >= rule.vetoes_to_block
     return _quota_met(rule, votes) & ~blocked
 
 
@@ -285,7 +291,11 @@ def vetoed_by(rule: str | CouncilRule, votes: np.ndarray) -> np.ndarray:
         Bool array (..., seats).
     """
     rule = get_rule(rule)
-    votes = _check_votes(rule, votes)
+    return _vetoed_by(rule, _check_votes(rule, votes))
+
+
+def _vetoed_by(rule: CouncilRule, votes: np.ndarray) -> np.ndarray:
+    """`vetoed_by` without the checks, for votes known to be well formed (a Council's own)."""
     vetoes = _vetoes(rule, votes)
-    vetoed = _quota_met(rule, votes) & (np.count_nonzero(vetoes, axis=-1) >= rule.vetoes_to_block)
+    vetoed = _quota_met(rule, votes) & (vetoes.sum(axis=-1) >= rule.vetoes_to_block)
     return vetoes & vetoed[..., None]

@@ -44,7 +44,15 @@ from sim.council.elections import (
     elected_allocation,
     standing,
 )
-from sim.council.rules import ABSTAIN, NO, YES, CouncilRule, adopted, get_rule, vetoed_by
+from sim.council.rules import (
+    ABSTAIN,
+    NO,
+    YES,
+    CouncilRule,
+    _adopted,
+    _vetoed_by,
+    get_rule,
+)
 
 #: Permanent members that hold the pen on most country files (Security Council Report,
 #: penholder lists): the United States, the United Kingdom and France.
@@ -178,12 +186,19 @@ class Council:
         arab = model.memberships.get("arab_league")
         self._arab = np.zeros(len(self._iso3), bool) if arab is None else np.asarray(arab, bool)
         self._penholder_rows = np.array([row[c] for c in penholders if c in row], dtype=int)
+        self._is_penholder = np.zeros(len(self._iso3), bool)
+        self._is_penholder[self._penholder_rows] = True
         agenda_rows = [row[c] for c in agenda if c in row] or list(range(len(self._iso3)))
         self._agenda_weight = np.zeros(len(self._iso3))
         self._agenda_weight[agenda_rows] = 1.0
         self.conflict_agenda_weight = max(float(conflict_agenda_weight), 0.0)
+        self._subjects_key = None  # the conflicts the subject distribution was built for
+        self._group_members = {g: self._group == g for g in np.unique(self._group)}
 
         self._init_permanent(model, row, permanent)
+        self._veto_holder_codes = [
+            str(c) for c in self._iso3[self._permanent_rows[: self.rule.veto_holders]]
+        ]
         self._init_elected(model, table, row)
         self.drafts: list[dict[str, np.ndarray]] = []
         self.elections: list[dict] = []
@@ -274,14 +289,14 @@ class Council:
         arab_slot = next((s for s in slots if self.seat_group[s] == arab_group), None)
         for slot in slots:
             group = self.seat_group[slot]
-            eligible = ~blocked & ((self._group == group) if group else True)
+            eligible = ~blocked & (self._in_group(group) if group else True)
             reserved = slot == arab_slot
             if reserved and (eligible & self._arab).any():
                 eligible &= self._arab
             if not eligible.any():  # the group is exhausted: any state may stand
                 eligible = ~blocked
             pool = np.flatnonzero(eligible)
-            ranked = pool[np.argsort(-score[pool], kind="stable")]
+            ranked = pool[(-score[pool]).argsort(kind="stable")]
             contested = rng.random() < rules.contested_share and len(ranked) > 1
             candidates = ranked[: 2 if contested else 1]
             winner, ballots = ballot(model.affinity, candidates, rules, rng)
@@ -308,6 +323,11 @@ class Council:
             else:
                 self._pending[slot] = winner
         self._elected_in.add(year)
+
+    def _in_group(self, group: str) -> np.ndarray:
+        """(N,) bool: the states of a regional group (masks kept from the start)."""
+        members = self._group_members.get(group)
+        return self._group == group if members is None else members
 
     def _advance(self, model, year: int) -> None:
         """Seat the Council of `year`: outgoing members leave, those elected take office."""
@@ -361,12 +381,12 @@ class Council:
         distance = np.abs(ideal[members][None, :] - ideal[sponsors][:, None]) / 2.0
         salience = np.abs(position)[:, None]
         support = salience * (
-            w["sponsor"] * affinity[np.ix_(sponsors, members)]
+            w["sponsor"] * affinity[sponsors[:, None], members]
             + w["bloc"] * discipline
             - w["ideology"] * distance
         )
         has_subject = subjects >= 0
-        subject_affinity = affinity[np.ix_(np.where(has_subject, subjects, 0), members)]
+        subject_affinity = affinity[np.where(has_subject, subjects, 0)[:, None], members]
         support -= (w["subject"] * position * has_subject)[:, None] * subject_affinity
         return support
 
@@ -380,8 +400,9 @@ class Council:
         # are enough to block, and only where an abstention does not count against.
         if self.rule.abstention_counts_against:
             return votes
-        has_votes = np.count_nonzero(votes == YES, axis=1) >= self.rule.quota
-        holder_noes = (votes == NO) & self.rule.veto_mask
+        has_votes = (votes == YES).sum(axis=1) >= self.rule.quota
+        holder_noes = votes == NO
+        holder_noes[:, self.rule.veto_holders :] = False  # the veto holders sit first
         blocking = has_votes & (holder_noes.sum(axis=1) >= self.rule.vetoes_to_block)
         restrained = holder_noes & blocking[:, None] & (support > self.veto_cut)
         votes[restrained] = ABSTAIN
@@ -392,9 +413,10 @@ class Council:
         rng = model.rng
         n = int(rng.poisson(self.drafts_per_year))
         seats = self.seats
-        pen_seats = np.flatnonzero(np.isin(seats, self._penholder_rows))
+        held_by_pen = self._is_penholder[seats]
+        pen_seats = held_by_pen.nonzero()[0]
         by_pen = (rng.random(n) < self.penholder_share) & (len(pen_seats) > 0)
-        others = np.flatnonzero(~np.isin(seats, self._penholder_rows))
+        others = (~held_by_pen).nonzero()[0]
         pool_pen = pen_seats if len(pen_seats) else np.arange(len(seats))
         pool_other = others if len(others) else np.arange(len(seats))
         sponsor_seat = np.where(
@@ -403,13 +425,8 @@ class Council:
             pool_other[rng.integers(0, len(pool_other), n)],
         )
         issue = rng.random(n) < self.issue_share
-        # parties to the conflicts of this year (a ceasefire takes them off) weigh more
-        weight = self._agenda_weight.copy()
-        for pair in getattr(model, "conflicts", ()):
-            weight[list(pair)] = self.conflict_agenda_weight
-        rows = np.flatnonzero(weight > 0)
-        cdf = np.cumsum(weight[rows]) / weight[rows].sum()
-        pick = np.searchsorted(cdf, rng.random(n), side="right")
+        rows, cdf = self._subject_distribution(model)
+        pick = cdf.searchsorted(rng.random(n), side="right")
         subject = np.where(issue, -1, rows[np.minimum(pick, len(rows) - 1)])
         sign = np.where(rng.random(n) < self.against_share, 1.0, -1.0)
         position = sign * rng.beta(*self.position_beta, size=n)
@@ -419,6 +436,23 @@ class Council:
             "subject": subject,
             "position": position,
         }
+
+    def _subject_distribution(self, model) -> tuple[np.ndarray, np.ndarray]:
+        """The possible subjects of a country draft (rows) and the cumulative probabilities.
+
+        Rebuilt only when the conflicts (or their agenda weight) change.
+        """
+        conflicts = tuple(tuple(pair) for pair in getattr(model, "conflicts", ()))
+        key = (conflicts, self.conflict_agenda_weight)
+        if key != self._subjects_key:
+            # parties to the conflicts of this year (a ceasefire takes them off) weigh more
+            weight = self._agenda_weight.copy()
+            for pair in conflicts:
+                weight[list(pair)] = self.conflict_agenda_weight
+            rows = np.flatnonzero(weight > 0)
+            self._subjects = rows, np.cumsum(weight[rows]) / weight[rows].sum()
+            self._subjects_key = key
+        return self._subjects
 
     def vote(self, model, agenda: dict[str, np.ndarray], noise: np.ndarray | None) -> np.ndarray:
         """Votes (drafts, seats) coded YES/NO/ABSTAIN; noise (drafts, seats) or None."""
@@ -433,14 +467,14 @@ class Council:
         agenda = self.draw_agenda(model)
         sponsors = self.seats[agenda["sponsor_seat"]]
         support = self._latent_support(model, sponsors, agenda["subject"], agenda["position"])
-        hopeless = ~adopted(self.rule, self._code(support, agenda["sponsor_seat"]))
+        hopeless = ~_adopted(self.rule, self._code(support, agenda["sponsor_seat"]))
         tabled = ~hopeless | (rng.random(len(hopeless)) < self.hopeless_draft_share)
         agenda = {key: value[tabled] for key, value in agenda.items()}
         noise = rng.logistic(size=(int(tabled.sum()), self.rule.seats))
         # the same support as the anticipation's, now with each member's noise
         votes = self._code(support[tabled] + noise, agenda["sponsor_seat"])
-        passed = adopted(self.rule, votes)
-        vetoes = vetoed_by(self.rule, votes)
+        passed = _adopted(self.rule, votes)
+        vetoes = _vetoed_by(self.rule, votes)
         n = len(passed)
         record = {
             "year": np.full(n, year),
@@ -466,30 +500,33 @@ class Council:
             "resolutions_adopted": float(passed.sum()),
             "drafts_vetoed": float(vetoes.any(axis=1).sum()),
         }
-        for seat, code in enumerate(self.veto_holders()):
-            out[f"vetoes_{code}"] = float(vetoes[:, seat].sum())
-        out["adoption_share"] = float(passed.mean()) if n else np.nan
+        vetoes_cast = vetoes.sum(axis=0)
+        for seat, code in enumerate(self._veto_holder_codes):
+            out[f"vetoes_{code}"] = float(vetoes_cast[seat])
+        out["adoption_share"] = _share(passed) if n else np.nan
         permanent = votes[:, : min(5, self.rule.permanent_seats)]  # the P5 sit first
         if n and permanent.shape[1]:
-            out["p5_agreement"] = float((permanent == permanent[:, :1]).all(axis=1).mean())
+            out["p5_agreement"] = _share((permanent == permanent[:, :1]).all(axis=1))
         else:
             out["p5_agreement"] = np.nan
         group = self._sponsor_groups(model, record["sponsor"])
-        for name in SPONSOR_GROUPS:
-            mine = group == name
-            out[f"sponsor_success_{name}"] = float(passed[mine].mean()) if mine.any() else np.nan
+        for k, name in enumerate(SPONSOR_GROUPS):
+            mine = group == k
+            out[f"sponsor_success_{name}"] = _share(passed[mine]) if mine.any() else np.nan
         return out
 
     def _sponsor_groups(self, model, sponsors: np.ndarray) -> np.ndarray:
-        names = np.array([b.name for b in model.blocs] + ["nonaligned"], dtype=object)
-        labels = np.where(np.isin(names, ("West", "Eurasia", "nonaligned")), names, "other")
-        return labels[np.asarray(model.bloc)[sponsors]]
+        """Index in `SPONSOR_GROUPS` of each sponsor's bloc group (its bloc at vote time)."""
+        names = [b.name for b in model.blocs] + ["nonaligned"]  # bloc -1 is the last
+        groups = [n if n in ("West", "Eurasia", "nonaligned") else "other" for n in names]
+        codes = np.array([SPONSOR_GROUPS.index(g) for g in groups])
+        return codes[np.asarray(model.bloc)[sponsors]]
 
     # -- names and tables --------------------------------------------------------------
 
     def veto_holders(self) -> list[str]:
         """ISO3 codes of the veto holders, in seat order."""
-        return [str(c) for c in self._iso3[self._permanent_rows[: self.rule.veto_holders]]]
+        return list(self._veto_holder_codes)
 
     @staticmethod
     def outcome_names(
@@ -603,3 +640,11 @@ class Council:
     def members(self) -> list[str]:
         """ISO3 codes of the current members, in seat order."""
         return [str(c) for c in self._iso3[self.seats]]
+
+
+def _share(flags: np.ndarray) -> float:
+    """Share of True in a non-empty bool array: `flags.mean()`, the same float, faster.
+
+    Both divide the exact count by the size in double precision.
+    """
+    return float(flags.sum()) / flags.size
