@@ -110,7 +110,8 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     for name in (*INITIAL_BLOCS, "other"):
         mask = alignment == ALIGNMENTS.index(name)
         out[f"bloc_size_{name}"] = int(mask.sum())
-        out[f"capability_share_bloc_{name}"] = float(cap[mask].sum())
+        # capability shares sum to 1 up to rounding: a bloc of every country reads 1, not 1 + ulp
+        out[f"capability_share_bloc_{name}"] = min(float(cap[mask].sum()), 1.0)
         out[f"gdp_share_bloc_{name}"] = float(gdp[mask].sum() / world_gdp)
     for name in INITIAL_BLOCS:
         out[f"bloc_cohesion_{name}"] = float(coh[names.index(name)]) if name in names else np.nan
