@@ -20,6 +20,7 @@ the sweep goes on and then fails naming it (`experiments.sweep.SweepGuard`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import importlib.metadata
@@ -28,6 +29,7 @@ import platform
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,7 @@ from experiments.store import (
     CONFIG,
     LONG_TABLES,
     PROVENANCE,
-    TABLE_KINDS,
+    TableStream,
     clear_markers,
     job_state,
     mark_done,
@@ -69,6 +71,7 @@ def run_replicates(
     replicates: int,
     seed: int,
     progress: str | None = None,
+    sinks: dict[str, Callable[[pd.DataFrame], None]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run `replicates` models for `steps` years each and stack their records.
 
@@ -78,12 +81,16 @@ def run_replicates(
         replicates: Number of runs.
         seed: Root seed; replicate r uses the r-th child of `SeedSequence(seed)`.
         progress: Label of a progress bar (shown on a terminal only); None for no bar.
+        sinks: For some kinds, a function that takes each replicate's table as soon as the
+            replicate is done (e.g. `TableStream.write`), instead of stacking them.
 
     Returns:
         `steps` (one row per replicate and year, the initial year included), `votes` (one row
         per replicate, draft and member; only with a Council) and `countries` (only with
-        `record_countries`); each with `replicate` as the first column.
+        `record_countries`); each with `replicate` as the first column; kinds with a sink left
+        out.
     """
+    sinks = sinks or {}
     parts: dict[str, list[pd.DataFrame]] = {"steps": [], "votes": [], "countries": []}
     children = np.random.SeedSequence(seed).spawn(replicates)
     for replicate, child in enumerate(
@@ -94,8 +101,15 @@ def run_replicates(
             model.step()
         for kind, table in record(model).items():
             table.insert(0, "replicate", replicate)
-            parts[kind].append(table)
+            if kind in sinks:
+                sinks[kind](table)
+            else:
+                parts[kind].append(table)
     return {kind: pd.concat(tables, ignore_index=True) for kind, tables in parts.items() if tables}
+
+
+def discard(table: pd.DataFrame) -> None:
+    """A sink (see `run_replicates`) that keeps nothing."""
 
 
 def record(model: WorldModel) -> dict[str, pd.DataFrame]:
@@ -240,8 +254,8 @@ def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str
         progress: Label of the progress bar, None for none.
 
     Returns:
-        The tables by kind: `steps` and `summary` with the parameter columns, `votes` and
-        `countries` (when recorded) without them (their files have them).
+        `steps` and `summary`, with the parameter columns. The long tables (`votes`,
+        `countries`) go to their files replicate by replicate (`TableStream`).
     """
     started = dt.datetime.now(dt.UTC).isoformat()
     start = time.perf_counter()
@@ -249,22 +263,24 @@ def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str
     clear_markers(out_dir)
     kwargs = check(cfg, build=False)
     columns = parameters(cfg)
-    tables = run_replicates(kwargs, cfg.steps, cfg.replicates, cfg.seed, progress)
-    model_seconds = time.perf_counter() - start
-    tables["summary"] = summarise(tables["steps"])
-    if not cfg.record.votes:
-        tables.pop("votes", None)
-    files = []
-    for kind in TABLE_KINDS:
-        if kind not in tables:
-            continue
-        path = out_dir / f"{kind}.parquet"
-        if kind in LONG_TABLES:
-            write_table(tables[kind], path, constants=columns)
-        else:
+    recorded = {"votes": cfg.record.votes and kwargs.get("council_rule") is not None}
+    recorded["countries"] = cfg.record.countries
+    files = [f"{kind}.parquet" for kind in LONG_TABLES if recorded[kind]]
+    with contextlib.ExitStack() as stack:
+        streams = {
+            kind: stack.enter_context(TableStream(out_dir / f"{kind}.parquet", columns))
+            for kind in LONG_TABLES
+            if recorded[kind]
+        }
+        # each replicate's long tables go to their files at once; unrecorded ones nowhere
+        sinks = {kind: streams[kind].write if kind in streams else discard for kind in LONG_TABLES}
+        tables = run_replicates(kwargs, cfg.steps, cfg.replicates, cfg.seed, progress, sinks)
+        model_seconds = time.perf_counter() - start
+        tables["summary"] = summarise(tables["steps"])
+        for kind in ("steps", "summary"):
             tables[kind] = with_parameters(tables[kind], columns)
-            write_table(tables[kind], path)
-        files.append(path.name)
+            write_table(tables[kind], out_dir / f"{kind}.parquet")
+            files.append(f"{kind}.parquet")
     write_text(out_dir / CONFIG, OmegaConf.to_yaml(cfg, resolve=True))
     files.append(CONFIG)
     if cfg.record.figure:

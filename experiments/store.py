@@ -1,7 +1,8 @@
 """Job folders: atomic writes, the completion marker, and a job's state read back from disk.
 
 A job writes its tables, its resolved `config.yaml` and `provenance.json`, each atomically
-(a temporary file renamed into place), then `done.json` last: the list of those files with
+(a temporary file renamed into place; the long tables are streamed into theirs, see
+`TableStream`), then `done.json` last: the list of those files with
 their sizes and SHA-256 digests, and the digest of the config that made them. So a job killed
 at any moment leaves no marker (incomplete), and a file changed or truncated afterwards no
 longer matches its marker (corrupt). A job that raised leaves `error.json` instead.
@@ -27,8 +28,9 @@ CONFIG = "config.yaml"
 PROVENANCE = "provenance.json"
 #: The tables a job can write, one Parquet file each (`<kind>.parquet`).
 TABLE_KINDS = ("steps", "summary", "votes", "countries")
-#: The big ones (a row per draft and member, per country and year): their parameter columns
-#: are dictionary-encoded (categoricals in pandas), cheap to write and small on disk.
+#: The big ones (a row per draft and member, per country and year): written replicate by
+#: replicate (`TableStream`), their parameter columns dictionary-encoded (categoricals in
+#: pandas), small on disk.
 LONG_TABLES = ("votes", "countries")
 #: Job states, from best to worst.
 _UMASK = os.umask(0)
@@ -71,28 +73,12 @@ def write_json(path: Path, record: Any) -> None:
     write_text(path, json.dumps(record, indent=2, default=str) + "\n")
 
 
-def write_table(table: pd.DataFrame, path: Path, constants: dict[str, Any] | None = None) -> None:
-    """Write a Parquet (or, for a `.csv` path, CSV) table atomically, without its index.
-
-    Args:
-        table: The table.
-        path: Destination.
-        constants: Columns with one value for every row, written first as dictionary-encoded
-            Parquet columns (pandas reads them as categoricals): the cheap way to put the
-            parameters beside the hundreds of thousands of rows of a `votes` table.
-    """
+def write_table(table: pd.DataFrame, path: Path) -> None:
+    """Write a Parquet (or, for a `.csv` path, CSV) table atomically, without its index."""
     if path.suffix == ".csv":
-        if constants:
-            table = pd.concat([pd.DataFrame(constants, index=table.index), table], axis=1)
         atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
-        return
-    if not constants:
+    else:
         atomic_write(path, lambda tmp: table.to_parquet(tmp, index=False))
-        return
-    import pyarrow as pa
-
-    arrow = with_constants(pa.Table.from_pandas(table, preserve_index=False), constants)
-    write_arrow(arrow, path)
 
 
 def with_constants(arrow, constants: dict[str, Any]):
@@ -118,6 +104,94 @@ def write_arrow(arrow, path: Path) -> None:
     import pyarrow.parquet as pq
 
     atomic_write(path, lambda tmp: pq.write_table(arrow, tmp, write_statistics=False))
+
+
+class TableStream:
+    """A long table written part by part, one Parquet row group each, by a background thread.
+
+    A job hands each replicate's `votes` (or `countries`) table to `write` as soon as the
+    replicate is done; a single writer thread encodes it (Arrow releases the GIL while it
+    writes Parquet) into a temporary file beside `path` while the next replicate runs, and
+    `close` renames the file into place. So the encoding of the parameter columns (most of the
+    cost: every row holds them) overlaps the models instead of following them, and a job never
+    holds more than two parts in memory. Parts are written in the order given, so the file is
+    the same bit for bit as long as the parts are. As a context manager it closes the stream
+    when the block ends, or aborts it (removing the temporary file) when the block raises.
+    """
+
+    def __init__(self, path: Path, constants: dict[str, Any]) -> None:
+        """Open the stream.
+
+        Args:
+            path: Destination (Parquet).
+            constants: Parameter columns, written first and dictionary-encoded (see
+                `with_constants`).
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.path = Path(path)
+        self.constants = constants
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, self.tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
+        os.close(handle)
+        self.writer = None
+        self.empty: pd.DataFrame | None = None
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="table-stream")
+        self.pending = None
+
+    def write(self, table: pd.DataFrame) -> None:
+        """Queue one part (its columns and dtypes the same as the other parts')."""
+        if table.empty:  # no rows (a run without drafts): its columns only, if nothing else
+            if self.empty is None:
+                self.empty = table
+            return
+        if self.pending is not None:
+            self.pending.result()  # one part at a time; raises the writer's error here
+        self.pending = self.thread.submit(self._write, table)
+
+    def _write(self, table: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrow = with_constants(pa.Table.from_pandas(table, preserve_index=False), self.constants)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.tmp, arrow.schema, write_statistics=False)
+        self.writer.write_table(arrow)
+
+    def close(self) -> None:
+        """Wait for the last part, finish the file and rename it to `path`."""
+        if self.pending is not None:
+            self.pending.result()
+        self.thread.shutdown()
+        if self.writer is None:  # nothing but empty parts
+            self._write(self.empty if self.empty is not None else pd.DataFrame())
+        self.writer.close()
+        os.chmod(self.tmp, 0o666 & ~_UMASK)
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        """Stop writing and remove the temporary file (`path` is left as it was)."""
+        self.thread.shutdown(cancel_futures=True)
+        if self.writer is not None:
+            try:
+                self.writer.close()
+            except Exception:  # noqa: BLE001  (the job's own error is the one to report)
+                pass
+        if os.path.exists(self.tmp):
+            os.remove(self.tmp)
+
+    def __enter__(self) -> TableStream:
+        """The stream itself."""
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        """Close the stream, or abort it if the block raised."""
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
 
 
 def file_digest(path: Path) -> str:

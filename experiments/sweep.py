@@ -32,7 +32,11 @@ from experiments.store import COMPLETE, job_state, write_json
 log = logging.getLogger(__name__)
 
 SWEEP_FILE = "sweep.json"
-BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
+#: Sweepers that expand a sweep as Hydra's basic sweeper does.
+BASIC_SWEEPERS = (
+    "hydra._internal.core_plugins.basic_sweeper.BasicSweeper",
+    "hydra_plugins.powershift_sweeper._sweeper.PowershiftSweeper",
+)
 
 
 def fail(message: str) -> None:
@@ -65,7 +69,7 @@ def expand(config: DictConfig) -> list[list[str]] | None:
     Args:
         config: The multirun's composed config (with its `hydra` node).
     """
-    if config.hydra.sweeper.get("_target_") != BASIC_SWEEPER:
+    if config.hydra.sweeper.get("_target_") not in BASIC_SWEEPERS:
         return None
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 

@@ -15,6 +15,8 @@ from experiments.run import CONFIGS
 DESIGN = ("steps=2", "replicates=2", "alignment=balancing,hedging", "seed=5,6")
 LAUNCHERS = {
     "basic": (),
+    # Hydra's own basic sweeper, which composes every job twice (ours: once, same configs)
+    "hydra_basic_sweeper": ("hydra/sweeper=basic",),
     "joblib_1": ("hydra/launcher=joblib", "hydra.launcher.n_jobs=1"),
     "joblib_2": ("hydra/launcher=joblib", "hydra.launcher.n_jobs=2"),
     "submitit_local": ("hydra/launcher=submitit_local", "hydra.launcher.timeout_min=5"),

@@ -1,0 +1,152 @@
+"""The sweeper of `hydra/sweeper=powershift` (see this package's docstring)."""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper, BasicSweeperConf
+from hydra.core.config_store import ConfigStore
+from hydra.types import HydraContext, TaskFunction
+from omegaconf import DictConfig
+
+#: Configs that arrived in this (worker) process with their job's overrides, by overrides.
+ARRIVED: dict[tuple[str, ...], bytes] = {}
+
+
+def _arrive(overrides: list[str], config: bytes) -> ComposedOverrides:
+    ARRIVED[tuple(overrides)] = config
+    return ComposedOverrides(overrides, config)
+
+
+class ComposedOverrides(list):
+    """A job's overrides (a list of strings, as Hydra's) with its composed config, pickled.
+
+    Unpickled in a launcher's worker, it leaves the config in `ARRIVED` for `KeptConfigs`.
+    """
+
+    def __init__(self, overrides: Sequence[str], config: bytes) -> None:
+        """The overrides and the pickled config."""
+        super().__init__(overrides)
+        self.config = config
+
+    def __reduce__(self):
+        """Pickled as the overrides and the config, which `_arrive` files on arrival."""
+        return _arrive, (list(self), self.config)
+
+
+class KeptConfigs:
+    """A config loader that serves a job's composed config once: kept here, or arrived.
+
+    Everything else is the wrapped loader's.
+    """
+
+    def __init__(self, loader: Any) -> None:
+        """Wrap `loader` (Hydra's `ConfigLoader`)."""
+        self.loader = loader
+        self.kept: dict[tuple[str, ...], bytes] = {}
+
+    def keep(self, master_config: DictConfig, overrides: Sequence[str]) -> bytes:
+        """Compose the job with `overrides` (raising if it cannot be), keep and return it."""
+        config = self.loader.load_sweep_config(master_config, list(overrides))
+        self.kept[tuple(overrides)] = pickle.dumps(config, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.kept[tuple(overrides)]
+
+    def load_sweep_config(self, master_config: DictConfig, sweep_overrides: list[str]):
+        """The kept (or arrived) config of this job, once; else a new composition."""
+        key = tuple(sweep_overrides)
+        kept = self.kept.pop(key, None) or ARRIVED.pop(key, None)
+        if kept is not None:
+            return pickle.loads(kept)
+        return self.loader.load_sweep_config(master_config, sweep_overrides)
+
+    def __getattr__(self, name: str) -> Any:
+        """The wrapped loader's attribute."""
+        if name in ("loader", "kept"):  # not set yet (while unpickling)
+            raise AttributeError(name)
+        return getattr(self.loader, name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The loader without the kept configs (each job's travels with its overrides)."""
+        return {"loader": self.loader, "kept": {}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore the pickled state."""
+        self.__dict__.update(state)
+
+
+def _import(module: str) -> str:
+    importlib.import_module(module)
+    return module
+
+
+class PowershiftSweeper(BasicSweeper):
+    """`BasicSweeper` whose launcher reuses the configs that the batch check composed."""
+
+    def setup(
+        self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig
+    ) -> None:
+        """Set up the basic sweeper with a loader that serves the kept configs."""
+        self.configs = KeptConfigs(hydra_context.config_loader)
+        self.task_module = getattr(task_function, "__module__", None)
+        context = HydraContext(config_loader=self.configs, callbacks=hydra_context.callbacks)
+        super().setup(hydra_context=context, task_function=task_function, config=config)
+
+    def validate_batch_is_legal(self, batch: list[list[str]]) -> None:
+        """Compose every job of the batch (any error fails the sweep now) and keep them.
+
+        Each job's overrides in `batch` become `ComposedOverrides` carrying its config.
+        """
+        self.configs.kept.clear()  # what the last batch's launcher did not take
+        warming = self._warm_joblib_workers()
+        try:
+            for number, overrides in enumerate(batch):
+                config = self.configs.keep(self.config, overrides)
+                batch[number] = ComposedOverrides(overrides, config)
+        finally:
+            if warming is not None:
+                warming.join()
+
+    def _joblib_options(self) -> dict[str, Any] | None:
+        """The options joblib's `Parallel` gets from the joblib launcher (None: another one)."""
+        if type(self.launcher).__name__ != "JoblibLauncher" or self.task_module is None:
+            return None
+        from hydra_plugins.hydra_joblib_launcher._core import process_joblib_cfg
+
+        options = dict(self.launcher.joblib)
+        options["backend"] = "loky"  # as the launcher sets it
+        process_joblib_cfg(options)
+        return options
+
+    def _warm_joblib_workers(self) -> threading.Thread | None:
+        """Start joblib's workers, importing the task's module, in a thread; None if not joblib.
+
+        The launcher's `Parallel` then reuses the same workers (joblib reuses its executor
+        when the options are the same).
+        """
+        options = self._joblib_options()
+        if options is None:
+            return None
+        from joblib import Parallel, delayed, effective_n_jobs
+
+        workers = effective_n_jobs(options.get("n_jobs", -1))
+        tasks = [delayed(_import)(self.task_module) for _ in range(workers)]
+        thread = threading.Thread(target=lambda: Parallel(**options)(tasks), daemon=True)
+        thread.start()
+        return thread
+
+
+@dataclass
+class PowershiftSweeperConf(BasicSweeperConf):
+    """The options of Hydra's basic sweeper (`params`, `max_batch_size`)."""
+
+    _target_: str = "hydra_plugins.powershift_sweeper._sweeper.PowershiftSweeper"
+
+
+ConfigStore.instance().store(
+    group="hydra/sweeper", name="powershift", node=PowershiftSweeperConf, provider="powershift"
+)

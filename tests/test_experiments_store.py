@@ -1,0 +1,116 @@
+"""Job outputs written part by part (`TableStream`) and the sweeper that composes once."""
+
+from __future__ import annotations
+
+import pickle
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf
+
+from experiments.run import CONFIGS
+from experiments.store import TableStream, with_constants, write_arrow
+from hydra_plugins.powershift_sweeper._sweeper import (
+    ComposedOverrides,
+    KeptConfigs,
+    PowershiftSweeper,
+)
+
+CONSTANTS = {"alignment": "hedging", "shock_sd": 0.01, "gdp_elasticity_exporter": None}
+
+
+def part(replicate: int) -> pd.DataFrame:
+    votes = pd.Categorical(["yes", "no", "abstain", "yes"], categories=["yes", "no", "abstain"])
+    return pd.DataFrame({"replicate": replicate, "draft": range(4), "vote": votes})
+
+
+def test_stream_writes_the_parts_in_order_as_the_whole_table_would_be(tmp_path):
+    with TableStream(tmp_path / "votes.parquet", CONSTANTS) as stream:
+        for replicate in range(3):
+            stream.write(part(replicate))
+        stream.write(part(3).iloc[:0])  # a replicate without rows adds nothing
+    whole = pa.Table.from_pandas(pd.concat([part(r) for r in range(3)]), preserve_index=False)
+    write_arrow(with_constants(whole, CONSTANTS), tmp_path / "whole.parquet")
+    streamed = pd.read_parquet(tmp_path / "votes.parquet")
+    pd.testing.assert_frame_equal(streamed, pd.read_parquet(tmp_path / "whole.parquet"))
+    assert list(streamed.columns[:3]) == list(CONSTANTS)
+    assert pq.ParquetFile(tmp_path / "votes.parquet").metadata.num_row_groups == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["votes.parquet", "whole.parquet"]
+
+
+def test_stream_of_empty_parts_writes_their_columns(tmp_path):
+    with TableStream(tmp_path / "votes.parquet", CONSTANTS) as stream:
+        stream.write(part(0).iloc[:0])
+    table = pd.read_parquet(tmp_path / "votes.parquet")
+    assert len(table) == 0 and list(table.columns) == [*CONSTANTS, "replicate", "draft", "vote"]
+
+
+def test_stream_left_by_an_error_leaves_no_file(tmp_path):
+    (tmp_path / "votes.parquet").write_text("an older file stays as it was")
+    with pytest.raises(RuntimeError, match="the model broke"):
+        with TableStream(tmp_path / "votes.parquet", CONSTANTS) as stream:
+            stream.write(part(0))
+            raise RuntimeError("the model broke")
+    assert [p.name for p in tmp_path.iterdir()] == ["votes.parquet"]
+    assert (tmp_path / "votes.parquet").read_text() == "an older file stays as it was"
+
+
+def test_stream_reports_a_part_that_does_not_fit(tmp_path):
+    with pytest.raises(Exception, match="schema|Schema|draft"):
+        with TableStream(tmp_path / "votes.parquet", CONSTANTS) as stream:
+            stream.write(part(0))
+            stream.write(part(1).assign(draft=lambda t: t["draft"].astype(str)))
+            stream.write(part(2))
+    assert not (tmp_path / "votes.parquet").exists()
+    assert not list(tmp_path.iterdir()), "no temporary file is left"
+
+
+class CountingLoader:
+    """Stands in for Hydra's config loader: composes with OmegaConf, counting the calls."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def load_sweep_config(self, master_config, sweep_overrides):
+        self.calls += 1
+        return OmegaConf.merge(master_config, OmegaConf.from_dotlist(sweep_overrides))
+
+    def get_search_path(self):
+        return "the loader's own"
+
+
+def test_kept_configs_serve_each_checked_job_once():
+    loader = CountingLoader()
+    kept = KeptConfigs(loader)
+    master = OmegaConf.create({"seed": 0, "steps": 1})
+    for seed in (1, 2):
+        kept.keep(master, [f"seed={seed}"])
+    assert loader.calls == 2
+    first = kept.load_sweep_config(master, ["seed=1"])
+    assert first == OmegaConf.create({"seed": 1, "steps": 1}) and loader.calls == 2
+    assert kept.load_sweep_config(master, ["seed=1"]).seed == 1 and loader.calls == 3, "once"
+    assert kept.get_search_path() == "the loader's own"
+
+
+def test_a_composed_config_travels_with_its_overrides_not_with_the_loader():
+    loader = CountingLoader()
+    kept = KeptConfigs(loader)
+    master = OmegaConf.create({"seed": 0, "steps": 1})
+    jobs = [ComposedOverrides([f"seed={s}"], kept.keep(master, [f"seed={s}"])) for s in (1, 2)]
+    assert jobs[1] == ["seed=2"] and loader.calls == 2  # Hydra sees a list of overrides
+    # a joblib worker gets the loader and one job's overrides, pickled
+    worker_loader, job = pickle.loads(pickle.dumps((kept, jobs[1])))
+    assert worker_loader.kept == {} and isinstance(worker_loader.loader, CountingLoader)
+    config = worker_loader.load_sweep_config(master, list(job))  # as the launcher calls it
+    assert config.seed == 2 and worker_loader.loader.calls == 2, "not composed again"
+    assert worker_loader.load_sweep_config(master, ["seed=2"]).seed == 2
+    assert worker_loader.loader.calls == 3, "served once"
+
+
+def test_the_default_sweeper_is_the_one_that_composes_once():
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        cfg = compose("config", return_hydra_config=True)
+    assert cfg.hydra.sweeper._target_ == f"{PowershiftSweeper.__module__}.PowershiftSweeper"
