@@ -8,9 +8,10 @@ reports, as medians:
 - `step_s`: one full `WorldModel.step` (default parameters, every phase, the Council
   included) of fresh models (seeds 0, 1, ...) stepped `years` years each; `runs` models per
   size (`big_runs` at N >= 2000); `setup_s`: building the model from a ready world;
-- `floor_s`: the model's dyadic (N x N) array work done once in plain numpy, without the
-  model around it (`floor_step`, inputs taken from a stepped model of the same size, so the
-  blocs, great powers and sanctions match), and the ratio `step_s / floor_s`;
+- `floor_s`: the model's dyadic (N x N) array work done in plain numpy, without the model
+  around it (`floor_step`), on the state after each year of a run of the same size (so the
+  blocs, threat groups, great powers and sanctions match), the median over the years; and
+  the ratio `step_s / floor_s`;
 - `peak_mb`: peak resident memory of a fresh process that builds the world and the model and
   runs 3 steps, less its peak after the imports (VmHWM of `/proc/self/status`: `ru_maxrss`
   would carry over the benchmark's own peak across `exec`);
@@ -20,9 +21,12 @@ reports, as medians:
   world to the last step, with and without Python start-up and imports, and peak memory,
   against the targets (30 s, 2 GB);
 - sweep throughput, runs per second, of `experiments.run` with the joblib launcher and of
-  `mesa.batch_run`, both on 2 processes and the same design (4 values of `shock_sd` x 5
-  replicates x 26 steps on world_2024, replicate seeds spawned from the same root seed),
-  each launched as a command (`python ...`), so both include Python start-up.
+  `mesa.batch_run`, both on 2 processes and the same design (10 values of `shock_sd` x 10
+  replicates x 26 steps on world_2024, replicate seeds spawned from the same root seed, the
+  design of `bench_sweep`) and the same outputs (every run's yearly outcomes: `mesa.batch_run`
+  with `data_collection_period=1`, `experiments.run` with `record.votes=false`), each
+  launched as a command (`python ...`), so both include Python start-up; and `experiments.run`
+  again with its default recording (the Council's votes too).
 
 Writes JSON (default `benchmarks/results/bench_scale.json`).
 """
@@ -49,13 +53,11 @@ from sim import WorldModel, synthetic_world
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_LONG_S = 30.0
 TARGET_LONG_MB = 2048.0
-SWEEP_SHOCK_SD = (0.0, 0.01, 0.019, 0.03)
-SWEEP_REPLICATES = 5
+SWEEP_SHOCK_SD = (0.0, 0.005, 0.01, 0.015, 0.019, 0.025, 0.03, 0.035, 0.04, 0.05)
+SWEEP_REPLICATES = 10
 SWEEP_STEPS = 26
 SWEEP_SEED = 1
 WORKERS = 2
-#: Blocs of the floor's (N, N) @ (N, B) products.
-FLOOR_BLOCS = 3
 
 # A fresh process: imports, then the world, the model and `years` steps; prints JSON.
 MEMORY_SCRIPT = """
@@ -84,7 +86,8 @@ print(json.dumps({
 }))
 """
 
-# `mesa.batch_run` on the sweep's design; prints the final world GDP of every run.
+# `mesa.batch_run` on the sweep's design, every year collected; prints the final world GDP of
+# every run.
 BATCH_SCRIPT = """
 import json, sys
 import mesa
@@ -99,10 +102,11 @@ if __name__ == "__main__":
         rng=np.random.SeedSequence(seed).spawn(replicates),
         max_steps=steps,
         number_processes=workers,
-        data_collection_period=-1,
+        data_collection_period=1,
         display_progress=False,
     )
-    print(json.dumps([[r["shock_sd"], r["iteration"], r["gdp_world_usd"]] for r in results]))
+    final = [r for r in results if r["Step"] == steps]
+    print(json.dumps([[r["shock_sd"], r["iteration"], r["gdp_world_usd"]] for r in final]))
 """
 
 
@@ -121,21 +125,21 @@ def bench_steps(label: str, scenario, runs: int, years: int) -> tuple[dict, Worl
     return timings, model
 
 
-def floor_inputs(model: WorldModel, blocs: int = FLOOR_BLOCS) -> dict:
+def floor_inputs(model: WorldModel) -> dict:
     """The floor's arrays: the model's own state, and (N, N) work buffers allocated once.
 
     The common threat loops over the groups the model's last step used (live blocs and
-    unaligned great powers); the (N, N) @ (N, B) products use `blocs` blocs (every
-    country in one of them), as the model's bloc sums, threats, cohesion and records do.
-    The pairwise bloc relations are the model's (it recomputes them, an (N, B) @ (B, N)
-    product, only in the years membership changed; the floor leaves them out).
+    unaligned great powers); the (N, N) @ (N, B) products use the model's own membership
+    matrix (its B blocs), as its bloc sums, threats, cohesion and records do; co-voting is
+    last year's (seats, agreement) block. The pairwise bloc relations are the model's (it
+    recomputes them, an (N, B) @ (B, N) product, only in the years membership changed; the
+    floor leaves them out).
     """
     n = model.n
     threat_bloc = model._threat_bloc
     unaligned = [k for k, p in enumerate(model.power_strategies) if threat_bloc[p] < 0]
     live = np.unique(threat_bloc[threat_bloc >= 0])
-    members = np.zeros((n, blocs))
-    members[np.arange(n), np.arange(n) % blocs] = 1.0
+    seats, agreement = model._covoting or (np.arange(0), np.zeros((0, 0)))
     buffers = ("base", "policy", "open", "trade", "two", "target", "threat")
     return {
         "resistance": model._resistance.copy(),
@@ -151,9 +155,11 @@ def floor_inputs(model: WorldModel, blocs: int = FLOOR_BLOCS) -> dict:
         "sanctions": model.sanctions.copy(),
         "near": model._near.copy(),
         "affinity_base": model._affinity_base.copy(),
-        "covoting": model._covoting.copy(),
+        "seats": np.ix_(seats, seats),
+        "agreement": agreement.copy(),
         "relation": model._bloc_alignment.copy(),
-        "members": members,
+        "members": model.membership().copy(),
+        "powers": list(model.power_strategies),
         "groups": np.hstack([model.bloc_threat[:, live], model.power_threat[:, unaligned]]),
         "a": model.gravity.gdp_exporter,
         "b": model.gravity.gdp_importer,
@@ -213,7 +219,7 @@ def floor_step(x: dict) -> tuple:
     target += t1
     t2 *= 0.2
     target += t2
-    target += np.multiply(x["covoting"], 0.1, out=t3)
+    target[x["seats"]] += 0.1 * x["agreement"]
     np.tanh(target, out=target)
     np.fill_diagonal(target, 1.0)
     target -= affinity
@@ -227,7 +233,7 @@ def floor_step(x: dict) -> tuple:
     np.divide(cap[None, :], total, out=total, where=total > 0)
     threat *= total
     bloc_threat = np.minimum(threat @ members, 1.0)
-    power_threat = np.minimum(threat @ members, 1.0)
+    power_threat = threat[:, x["powers"]]  # a power's threat: its column
     # alignment context
     weighted = np.multiply(affinity, cap[None, :], out=t1)
     np.fill_diagonal(weighted, 0.0)
@@ -236,7 +242,6 @@ def floor_step(x: dict) -> tuple:
     # cohesion, partner share, co-voting reset, the record
     within = ((affinity @ members) * members).sum(axis=0)
     partners = two @ x["share"] / two.sum(axis=1)
-    x["covoting"].fill(0.0)
     exports, total_trade = trade.sum(axis=1), trade.sum()
     intra = ((trade @ members) * members).sum()
     return (
@@ -254,15 +259,30 @@ def floor_step(x: dict) -> tuple:
     )
 
 
-def bench_floor(inputs: dict, repeats: int) -> float:
-    """Median time of `floor_step` over `repeats` calls (after one warm-up)."""
-    floor_step(inputs)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+def bench_floor(scenario, years: int, repeats: int = 3) -> tuple[float, float]:
+    """The floor over a run: `floor_step` on the state after each year of one model (seed 0).
+
+    The model's step time is a median over the years of its runs, whose blocs and groups
+    change as it goes; so the floor is timed on each year's state (the best of `repeats`
+    calls, after a warm-up) and its median over the years taken.
+
+    Returns:
+        The median floor time and the median number of threat groups it looped over.
+    """
+    model = WorldModel(scenario, rng=0)
+    times, groups = [], []
+    for _ in range(years):
+        model.step()
+        inputs = floor_inputs(model)
         floor_step(inputs)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            floor_step(inputs)
+            best = min(best, time.perf_counter() - start)
+        times.append(best)
+        groups.append(inputs["groups"].shape[1])
+    return statistics.median(times), statistics.median(groups)
 
 
 def exponent(sizes: list[int], seconds: list[float]) -> float:
@@ -287,7 +307,7 @@ def fresh_run(n: int, years: int) -> dict:
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "wall_s": wall}
 
 
-def sweep_joblib(folder: Path) -> tuple[float, dict]:
+def sweep_joblib(folder: Path, votes: bool = False) -> tuple[float, dict]:
     """Wall time of the sweep by `experiments.run` with joblib; final world GDP by run."""
     values = ",".join(str(v) for v in SWEEP_SHOCK_SD)
     command = [
@@ -300,6 +320,7 @@ def sweep_joblib(folder: Path) -> tuple[float, dict]:
         f"steps={SWEEP_STEPS}",
         f"seed={SWEEP_SEED}",
         f"hydra.sweep.dir={folder}",
+        f"record.votes={str(votes).lower()}",
         "hydra/launcher=joblib",
         f"hydra.launcher.n_jobs={WORKERS}",
     ]
@@ -331,7 +352,7 @@ def sweep_batch_run() -> tuple[float, dict]:
 
 def bench_sweeps(repeats: int) -> dict:
     runs = len(SWEEP_SHOCK_SD) * SWEEP_REPLICATES
-    samples: dict[str, list[float]] = {"joblib_s": [], "batch_run_s": []}
+    samples: dict[str, list[float]] = {"joblib_s": [], "batch_run_s": [], "joblib_votes_s": []}
     same = None
     scratch = Path(tempfile.mkdtemp(prefix="bench_scale_"))
     try:
@@ -340,6 +361,8 @@ def bench_sweeps(repeats: int) -> dict:
             samples["joblib_s"].append(wall)
             wall, mesa_out = sweep_batch_run()
             samples["batch_run_s"].append(wall)
+            wall, _ = sweep_joblib(scratch / f"votes{repeat}", votes=True)
+            samples["joblib_votes_s"].append(wall)
             if same is None:  # same design and seeds: the same final outcomes, run by run
                 same = hydra_out.keys() == mesa_out.keys() and all(
                     np.isclose(hydra_out[k], mesa_out[k], rtol=1e-12) for k in hydra_out
@@ -361,6 +384,7 @@ def bench_sweeps(repeats: int) -> dict:
         "samples": samples,
         "joblib_runs_per_s": runs / medians["joblib_s"],
         "batch_run_runs_per_s": runs / medians["batch_run_s"],
+        "joblib_votes_runs_per_s": runs / medians["joblib_votes_s"],
         "same_outcomes": bool(same),
     }
 
@@ -388,12 +412,9 @@ def main(argv=None) -> dict:
     for label, n, scenario in worlds:
         runs = args.big_runs if n >= 2000 else args.runs
         row, model = bench_steps(label, scenario, runs, args.years)
-        inputs = floor_inputs(model)
-        row["floor_groups"] = inputs["groups"].shape[1]
-        row["floor_s"] = bench_floor(inputs, max(10, runs * args.years))
-        del inputs
-        row["model_over_floor"] = row["step_s"] / row["floor_s"]
         del model
+        row["floor_s"], row["floor_groups"] = bench_floor(scenario, args.years)
+        row["model_over_floor"] = row["step_s"] / row["floor_s"]
         memory = fresh_run(n, 3)
         row["peak_mb"] = memory["delta_mb"]
         row["process_peak_mb"] = memory["peak_mb"]
@@ -432,8 +453,8 @@ def main(argv=None) -> dict:
 
     print(
         f"\nstep times: {args.years} years per run, medians; floor: the same dyadic numpy work "
-        "once per step;\npeak MB: a fresh process building the model and running 3 steps, "
-        "above its peak after the imports"
+        "on each year's state, median;\npeak MB: a fresh process building the model and "
+        "running 3 steps, above its peak after the imports"
     )
     header = (
         f"{'world':<16}{'N':>6}{'runs':>5}{'setup ms':>10}{'step ms':>10}{'floor ms':>10}"
@@ -466,11 +487,13 @@ def main(argv=None) -> dict:
     print(
         f"\nsweep: {len(d['shock_sd'])} shock_sd x {d['replicates']} replicates x {d['steps']} "
         f"steps = {d['runs']} runs on world_2024, {d['workers']} processes, Python start-up "
-        f"included for both (medians of {args.sweep_repeats})\n"
+        f"included for both (medians of {args.sweep_repeats}); yearly outcomes of every run\n"
         f"  experiments.run, joblib: {sweeps['joblib_s']:6.2f} s  "
         f"{sweeps['joblib_runs_per_s']:5.2f} runs/s\n"
         f"  mesa.batch_run:          {sweeps['batch_run_s']:6.2f} s  "
         f"{sweeps['batch_run_runs_per_s']:5.2f} runs/s\n"
+        f"  experiments.run, joblib, the Council's votes recorded too: "
+        f"{sweeps['joblib_votes_s']:6.2f} s  {sweeps['joblib_votes_runs_per_s']:5.2f} runs/s\n"
         f"  same final outcomes run by run: {sweeps['same_outcomes']}"
     )
     results = {
