@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 
 import pandas as pd
 import pyarrow as pa
@@ -114,3 +116,21 @@ def test_the_default_sweeper_is_the_one_that_composes_once():
     with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
         cfg = compose("config", return_hydra_config=True)
     assert cfg.hydra.sweeper._target_ == f"{PowershiftSweeper.__module__}.PowershiftSweeper"
+
+
+def test_the_sweeper_works_when_imported_before_hydra_scans_its_plugins(tmp_path):
+    # Hydra's plugin scan executes its basic sweeper's module again; a sweeper made from the
+    # class it replaces must still run (a subclass of BasicSweeper did not)
+    script = (
+        "import sys\n"
+        "import hydra_plugins.powershift_sweeper._sweeper\n"
+        "from experiments.run import main\n"
+        f"sys.argv = ['run', '-m', 'steps=1', 'replicates=1', 'seed=1,2',"
+        f" 'hydra.sweep.dir={tmp_path}']\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=CONFIGS.parent
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(list(tmp_path.rglob("done.json"))) == 2

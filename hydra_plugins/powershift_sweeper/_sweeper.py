@@ -7,12 +7,13 @@ import pickle
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper, BasicSweeperConf
 from hydra.core.config_store import ConfigStore
+from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 #: Configs that arrived in this (worker) process with their job's overrides, by overrides.
 ARRIVED: dict[tuple[str, ...], bytes] = {}
@@ -84,19 +85,67 @@ def _import(module: str) -> str:
     return module
 
 
-class PowershiftSweeper(BasicSweeper):
-    """`BasicSweeper` whose launcher reuses the configs that the batch check composed."""
+class PowershiftSweeper(Sweeper):
+    """Hydra's basic sweeper (the same jobs, in the same order), launching the checked configs.
+
+    It expands a sweep with `BasicSweeper.split_arguments` and otherwise does what
+    `BasicSweeper.sweep` does, batch by batch: check every job (compose it), launch the
+    batch, read the returns. It is not a subclass of `BasicSweeper`, whose module Hydra's
+    plugin scan executes again in each process (a subclass made before the scan would no
+    longer match the class).
+    """
+
+    def __init__(self, max_batch_size: int | None = None, params: dict | None = None) -> None:
+        """Take the basic sweeper's options.
+
+        Args:
+            max_batch_size: Jobs launched at a time (None: all).
+            params: The sweep (`hydra.sweeper.params`): key to values, as on the command line.
+        """
+        self.max_batch_size = max_batch_size
+        self.params = dict(params or {})
+        self.config: DictConfig | None = None
+        self.launcher = None
+        self.hydra_context: HydraContext | None = None
 
     def setup(
         self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig
     ) -> None:
-        """Set up the basic sweeper with a loader that serves the kept configs."""
+        """Instantiate the launcher with a loader that serves the kept configs."""
+        from hydra.core.plugins import Plugins
+
+        self.config = config
         self.configs = KeptConfigs(hydra_context.config_loader)
         self.task_module = getattr(task_function, "__module__", None)
-        context = HydraContext(config_loader=self.configs, callbacks=hydra_context.callbacks)
-        super().setup(hydra_context=context, task_function=task_function, config=config)
+        self.hydra_context = HydraContext(
+            config_loader=self.configs, callbacks=hydra_context.callbacks
+        )
+        self.launcher = Plugins.instance().instantiate_launcher(
+            hydra_context=self.hydra_context, task_function=task_function, config=config
+        )
 
-    def validate_batch_is_legal(self, batch: list[list[str]]) -> None:
+    def sweep(self, arguments: list[str]) -> Any:
+        """Expand the sweep, then check and launch it batch by batch; the jobs' returns."""
+        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        parser = OverridesParser.create(config_loader=self.configs)
+        overrides = parser.parse_overrides([f"{k}={v}" for k, v in self.params.items()] + arguments)
+        batches = BasicSweeper.split_arguments(overrides, self.max_batch_size)
+        sweep_dir = Path(self.config.hydra.sweep.dir)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
+        returns, first = [], 0
+        for batch in batches:
+            self.check(batch)
+            results = self.launcher.launch(batch, initial_job_idx=first)
+            for result in results:
+                _ = result.return_value  # raises a job's exception, as the basic sweeper
+            first += len(batch)
+            returns.append(results)
+        return returns
+
+    def check(self, batch: list[list[str]]) -> None:
         """Compose every job of the batch (any error fails the sweep now) and keep them.
 
         Each job's overrides in `batch` become `ComposedOverrides` carrying its config.
@@ -141,10 +190,12 @@ class PowershiftSweeper(BasicSweeper):
 
 
 @dataclass
-class PowershiftSweeperConf(BasicSweeperConf):
-    """The options of Hydra's basic sweeper (`params`, `max_batch_size`)."""
+class PowershiftSweeperConf:
+    """The options of Hydra's basic sweeper."""
 
     _target_: str = "hydra_plugins.powershift_sweeper._sweeper.PowershiftSweeper"
+    max_batch_size: int | None = None
+    params: dict[str, str] | None = None
 
 
 ConfigStore.instance().store(
