@@ -134,3 +134,67 @@ def test_the_sweeper_works_when_imported_before_hydra_scans_its_plugins(tmp_path
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert len(list(tmp_path.rglob("done.json"))) == 2
+
+
+#: Sweeps (each job's overrides) and how many of their jobs Hydra itself must compose: one per
+#: shape (the same groups, `+`, lists and hydra overrides; the same value keys).
+SWEEPS = [
+    ([["seed=1", "steps=2"], ["seed=2", "steps=2"], ["seed=3", "steps=3"]], 1),
+    ([["alignment=hedging", "seed=1"], ["alignment=hedging", "seed=2"], ["alignment=economic"]], 2),
+    ([["experiment=wedge", "seed=5"], ["experiment=wedge", "seed=6"]], 1),
+    ([["model.shock_sd=0", "seed=1"], ["model.shock_sd=0.01", "seed=1"], ["model.shock_sd=1"]], 2),
+    ([["powers.USA=[contain,wedge]", "seed=1"], ["powers.USA=[contain]", "seed=1"]], 2),
+    ([["council.rule=null", "seed=1"], ["council.rule=two_vetoes", "seed=2"]], 1),
+    ([["record.votes=false", "study=a"], ["record.votes=true", "study=b"]], 1),
+    ([["+extra=1", "seed=1"], ["+extra=2", "seed=2"], ["events=custom", "seed=3"]], 3),
+    ([["scenario=custom", "scenario.path=/a/b"], ["scenario=custom", "scenario.path=/c"]], 1),
+]
+
+
+@pytest.fixture
+def hydra_loader():
+    from hydra.core.global_hydra import GlobalHydra
+
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        master = compose("config", overrides=["hydra.job.chdir=false"], return_hydra_config=True)
+        yield master, GlobalHydra.instance().config_loader()
+
+
+@pytest.mark.parametrize(("jobs", "composed"), SWEEPS, ids=[" ".join(j[0]) for j, _ in SWEEPS])
+def test_a_job_set_from_another_jobs_config_is_the_config_hydra_composes(
+    hydra_loader, jobs, composed
+):
+    master, loader = hydra_loader
+    counting = CountingCompositions(loader)
+    kept = KeptConfigs(counting)
+    for overrides in jobs:
+        ours = kept.compose(master, list(overrides))
+        hydras = loader.load_sweep_config(master, list(overrides))
+        assert OmegaConf.to_yaml(ours) == OmegaConf.to_yaml(hydras), overrides
+        assert OmegaConf.is_struct(ours) and not OmegaConf.is_readonly(ours.hydra)
+    assert counting.calls == composed
+
+
+def test_a_value_that_does_not_fit_fails_as_hydra_says(hydra_loader):
+    from hydra.errors import ConfigCompositionException
+
+    master, loader = hydra_loader
+    kept = KeptConfigs(loader)
+    kept.compose(master, ["steps=1", "seed=1"])
+    assert len(kept.templates) == 1
+    with pytest.raises(ConfigCompositionException, match="steps"):
+        kept.compose(master, ["steps=abc", "seed=1"])
+    with pytest.raises(ConfigCompositionException):
+        kept.compose(master, ["stepz=1", "seed=1"])
+
+
+class CountingCompositions:
+    def __init__(self, loader):
+        self.loader, self.calls = loader, 0
+
+    def load_sweep_config(self, master_config, sweep_overrides):
+        self.calls += 1
+        return self.loader.load_sweep_config(master_config, sweep_overrides)
+
+    def __getattr__(self, name):
+        return getattr(self.loader, name)
