@@ -7,7 +7,7 @@ a steep logistic, a network effect that can tip (Eichengreen, Mehl & Chitu 2017,
 Global Currencies Work"; Farrell & Newman 2019, "Weaponized Interdependence", International
 Security 44(1)). Sanctions by the dollar's issuer also cut a sanctioned country's trade
 with third parties, less so the more that trade is settled outside the dollar
-(`secondary_cut`).
+(`apply_secondary_cut`).
 """
 
 from __future__ import annotations
@@ -78,27 +78,16 @@ def target_share(
     return np.clip(np.maximum(target, BASELINE_SHARE), 0.0, 1.0)
 
 
-def secondary_cut(us_sanctions: np.ndarray, share: np.ndarray, reach: float) -> np.ndarray:
-    """Share of each flow kept after the dollar system's reach (N, N), in [0, 1].
-
-    A flow touching a country under US sanctions u loses reach x u x (1 - the pair's mean
-    non-dollar share); the larger exposure of the two partners counts.
-    """
-    exposure = reach * us_sanctions
-    pair_exposure = np.maximum(exposure[:, None], exposure[None, :])
-    outside = 0.5 * (share[:, None] + share[None, :])
-    return 1.0 - pair_exposure * (1.0 - outside)
-
-
 def apply_secondary_cut(
     open_share: np.ndarray, us_sanctions: np.ndarray, share: np.ndarray, reach: float
 ) -> np.ndarray:
-    """Multiply `open_share` (N, N) in place by `secondary_cut`, visiting exposed pairs only.
+    """Cut each flow (N, N, in place) by the dollar system's reach over sanctioned partners.
 
-    A pair of which neither partner is exposed (reach x sanctions = 0) keeps exactly 1 - 0 =
-    1 of its flow (the shares are finite, in [0, 1]), so only the rows and columns of the
-    exposed countries are computed: the same numbers as `secondary_cut`, bit for bit, at a
-    cost proportional to the few sanctioned countries rather than to N x N.
+    A flow touching a country under US sanctions u keeps 1 - reach x u x (1 - the pair's
+    mean non-dollar share); the larger exposure of the two partners counts. A pair of which
+    neither partner is exposed keeps exactly 1 of its flow, so only the rows and columns of
+    the exposed countries are computed: a cost proportional to the few sanctioned countries
+    rather than to N x N.
 
     Args:
         open_share: (N, N) share of each flow kept so far; updated in place.
@@ -113,7 +102,7 @@ def apply_secondary_cut(
     exposed = np.flatnonzero(exposure != 0.0)
     if not len(exposed):
         return open_share
-    # rows `exposed` of `secondary_cut`, the same element-wise formula
+    # the rows of the exposed countries
     pair_exposure = np.maximum(exposure[exposed, None], exposure[None, :])
     outside = 0.5 * (share[exposed, None] + share[None, :])
     cut = 1.0 - pair_exposure * (1.0 - outside)

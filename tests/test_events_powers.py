@@ -7,6 +7,7 @@ import pytest
 
 from sim import WorldModel
 from sim.events import EVENT_KINDS, EVENT_SETS, Event, schedule
+from sim.finance import apply_secondary_cut
 from sim.powers import CONTAIN_LEVEL, CONTAIN_RATE, POLICY_STEP, POWER_STRATEGIES
 
 #: Great powers idle, no sanctions in force: a strategy or event under test acts alone.
@@ -419,3 +420,18 @@ def test_power_strategies_are_registered_and_combinable():
     assert m.power_strategies[m.row["USA"]] == ("contain", "wedge")
     assert m.power_strategies[m.row["CHN"]] == ()
     assert m.power_strategies[m.row["RUS"]] == ("expand", "mediate")
+
+
+@pytest.mark.parametrize("exposed", [0, 1, 3, 12])
+def test_the_dollar_cut_touches_only_exposed_pairs_and_is_the_pairwise_formula(exposed):
+    rng = np.random.default_rng(exposed)
+    n, reach = 12, 0.3
+    us = np.zeros(n)
+    us[rng.choice(n, exposed, replace=False)] = rng.uniform(0.1, 1.0, exposed)
+    share = rng.uniform(0.0, 1.0, n)
+    flows = rng.uniform(0.5, 1.0, (n, n))
+    # every pair: 1 - the larger exposure x (1 - the pair's mean non-dollar share)
+    pair = np.maximum.outer(reach * us, reach * us)
+    expected = flows * (1.0 - pair * (1.0 - 0.5 * np.add.outer(share, share)))
+    cut = apply_secondary_cut(flows.copy(), us, share, reach)
+    np.testing.assert_array_equal(cut, expected)
