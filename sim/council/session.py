@@ -400,11 +400,8 @@ class Council:
         # are enough to block, and only where an abstention does not count against.
         if self.rule.abstention_counts_against:
             return votes
-        has_votes = (votes == YES).sum(axis=1) >= self.rule.quota
-        holder_noes = votes == NO
-        holder_noes[:, self.rule.veto_holders :] = False  # the veto holders sit first
-        blocking = has_votes & (holder_noes.sum(axis=1) >= self.rule.vetoes_to_block)
-        restrained = holder_noes & blocking[:, None] & (support > self.veto_cut)
+        # the noes that would veto a draft with the votes (only noes: abstentions do not count)
+        restrained = _vetoed_by(self.rule, votes) & (support > self.veto_cut)
         votes[restrained] = ABSTAIN
         return votes
 
