@@ -263,17 +263,16 @@ def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str
     clear_markers(out_dir)
     kwargs = check(cfg, build=False)
     columns = parameters(cfg)
-    recorded = {"votes": cfg.record.votes and kwargs.get("council_rule") is not None}
-    recorded["countries"] = cfg.record.countries
-    files = [f"{kind}.parquet" for kind in LONG_TABLES if recorded[kind]]
+    files = []
     with contextlib.ExitStack() as stack:
+        # each replicate's long tables (those the model makes) go to their files at once
         streams = {
             kind: stack.enter_context(TableStream(out_dir / f"{kind}.parquet", columns))
             for kind in LONG_TABLES
-            if recorded[kind]
         }
-        # each replicate's long tables go to their files at once; unrecorded ones nowhere
-        sinks = {kind: streams[kind].write if kind in streams else discard for kind in LONG_TABLES}
+        sinks = {kind: stream.write for kind, stream in streams.items()}
+        if not cfg.record.votes:
+            sinks["votes"] = discard
         tables = run_replicates(kwargs, cfg.steps, cfg.replicates, cfg.seed, progress, sinks)
         model_seconds = time.perf_counter() - start
         tables["summary"] = summarise(tables["steps"])
@@ -281,6 +280,7 @@ def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str
             tables[kind] = with_parameters(tables[kind], columns)
             write_table(tables[kind], out_dir / f"{kind}.parquet")
             files.append(f"{kind}.parquet")
+    files += [stream.path.name for stream in streams.values() if stream.written]
     write_text(out_dir / CONFIG, OmegaConf.to_yaml(cfg, resolve=True))
     files.append(CONFIG)
     if cfg.record.figure:

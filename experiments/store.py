@@ -115,8 +115,10 @@ class TableStream:
     `close` renames the file into place. So the encoding of the parameter columns (most of the
     cost: every row holds them) overlaps the models instead of following them, and a job never
     holds more than two parts in memory. Parts are written in the order given, so the file is
-    the same bit for bit as long as the parts are. As a context manager it closes the stream
-    when the block ends, or aborts it (removing the temporary file) when the block raises.
+    the same bit for bit as long as the parts are. A stream that is given no part writes no
+    file (`written` is False): a model without a Council makes no votes. As a context manager
+    it closes the stream when the block ends, or aborts it (removing the temporary file) when
+    the block raises.
     """
 
     def __init__(self, path: Path, constants: dict[str, Any]) -> None:
@@ -131,11 +133,7 @@ class TableStream:
 
         self.path = Path(path)
         self.constants = constants
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, self.tmp = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
-        )
-        os.close(handle)
+        self.tmp: str | None = None  # the temporary file, made with the first part
         self.writer = None
         self.empty: pd.DataFrame | None = None
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="table-stream")
@@ -143,6 +141,12 @@ class TableStream:
 
     def write(self, table: pd.DataFrame) -> None:
         """Queue one part (its columns and dtypes the same as the other parts')."""
+        if self.tmp is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, self.tmp = tempfile.mkstemp(
+                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+            )
+            os.close(handle)
         if table.empty:  # no rows (a run without drafts): its columns only, if nothing else
             if self.empty is None:
                 self.empty = table
@@ -160,13 +164,20 @@ class TableStream:
             self.writer = pq.ParquetWriter(self.tmp, arrow.schema, write_statistics=False)
         self.writer.write_table(arrow)
 
+    @property
+    def written(self) -> bool:
+        """True once a part was given: `close` writes `path`."""
+        return self.tmp is not None
+
     def close(self) -> None:
-        """Wait for the last part, finish the file and rename it to `path`."""
+        """Wait for the last part, finish the file and rename it to `path` (if any part)."""
         if self.pending is not None:
             self.pending.result()
         self.thread.shutdown()
+        if not self.written:
+            return
         if self.writer is None:  # nothing but empty parts
-            self._write(self.empty if self.empty is not None else pd.DataFrame())
+            self._write(self.empty)
         self.writer.close()
         os.chmod(self.tmp, 0o666 & ~_UMASK)
         os.replace(self.tmp, self.path)
@@ -179,7 +190,7 @@ class TableStream:
                 self.writer.close()
             except Exception:  # noqa: BLE001  (the job's own error is the one to report)
                 pass
-        if os.path.exists(self.tmp):
+        if self.tmp is not None and os.path.exists(self.tmp):
             os.remove(self.tmp)
 
     def __enter__(self) -> TableStream:

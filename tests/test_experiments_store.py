@@ -50,6 +50,12 @@ def test_stream_of_empty_parts_writes_their_columns(tmp_path):
     assert len(table) == 0 and list(table.columns) == [*CONSTANTS, "replicate", "draft", "vote"]
 
 
+def test_stream_given_no_part_writes_no_file(tmp_path):
+    with TableStream(tmp_path / "votes.parquet", CONSTANTS) as stream:
+        pass
+    assert not stream.written and not list(tmp_path.iterdir())
+
+
 def test_stream_left_by_an_error_leaves_no_file(tmp_path):
     (tmp_path / "votes.parquet").write_text("an older file stays as it was")
     with pytest.raises(RuntimeError, match="the model broke"):
