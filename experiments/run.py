@@ -115,9 +115,8 @@ def discard(table: pd.DataFrame) -> None:
 def record(model: WorldModel) -> dict[str, pd.DataFrame]:
     """A finished model's tables: its yearly outcomes, the Council's votes, the countries."""
     tables = {"steps": model.datacollector.get_model_vars_dataframe().reset_index(drop=True)}
-    council = getattr(model, "council", None)
-    if council is not None and hasattr(council, "votes_table"):
-        tables["votes"] = council.votes_table()
+    if model.council is not None:
+        tables["votes"] = model.council.votes_table()
     if model.datacollector.agent_reporters:
         countries = model.datacollector.get_agent_vars_dataframe().reset_index()
         countries = countries.rename(columns={"Step": "step", "AgentID": "agent_id"})
