@@ -29,7 +29,7 @@ import platform
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ def run_replicates(
     replicates: int,
     seed: int,
     progress: str | None = None,
-    sinks: dict[str, Callable[[pd.DataFrame], None]] | None = None,
+    sinks: dict[str, Callable[[pd.DataFrame], None] | None] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run `replicates` models for `steps` years each and stack their records.
 
@@ -82,15 +82,17 @@ def run_replicates(
         seed: Root seed; replicate r uses the r-th child of `SeedSequence(seed)`.
         progress: Label of a progress bar (shown on a terminal only); None for no bar.
         sinks: For some kinds, a function that takes each replicate's table as soon as the
-            replicate is done (e.g. `TableStream.write`), instead of stacking them.
+            replicate is done (e.g. `TableStream.write`), instead of stacking them; None for
+            a kind not to make at all.
 
     Returns:
         `steps` (one row per replicate and year, the initial year included), `votes` (one row
         per replicate, draft and member; only with a Council) and `countries` (only with
-        `record_countries`); each with `replicate` as the first column; kinds with a sink left
-        out.
+        `record_countries`); each with `replicate` as the first column; kinds with a sink (or
+        None) left out.
     """
     sinks = sinks or {}
+    leave_out = {kind for kind, sink in sinks.items() if sink is None}
     parts: dict[str, list[pd.DataFrame]] = {"steps": [], "votes": [], "countries": []}
     children = np.random.SeedSequence(seed).spawn(replicates)
     for replicate, child in enumerate(
@@ -99,7 +101,7 @@ def run_replicates(
         model = WorldModel(**kwargs, rng=np.random.default_rng(child))
         for _ in range(steps):
             model.step()
-        for kind, table in record(model).items():
+        for kind, table in record(model, leave_out).items():
             table.insert(0, "replicate", replicate)
             if kind in sinks:
                 sinks[kind](table)
@@ -108,16 +110,15 @@ def run_replicates(
     return {kind: pd.concat(tables, ignore_index=True) for kind, tables in parts.items() if tables}
 
 
-def discard(table: pd.DataFrame) -> None:
-    """A sink (see `run_replicates`) that keeps nothing."""
+def record(model: WorldModel, leave_out: Collection[str] = ()) -> dict[str, pd.DataFrame]:
+    """A finished model's tables: its yearly outcomes, the Council's votes, the countries.
 
-
-def record(model: WorldModel) -> dict[str, pd.DataFrame]:
-    """A finished model's tables: its yearly outcomes, the Council's votes, the countries."""
+    Kinds in `leave_out` (e.g. "votes") are not made.
+    """
     tables = {"steps": model.datacollector.get_model_vars_dataframe().reset_index(drop=True)}
-    if model.council is not None:
+    if model.council is not None and "votes" not in leave_out:
         tables["votes"] = model.council.votes_table()
-    if model.datacollector.agent_reporters:
+    if model.datacollector.agent_reporters and "countries" not in leave_out:
         countries = model.datacollector.get_agent_vars_dataframe().reset_index()
         countries = countries.rename(columns={"Step": "step", "AgentID": "agent_id"})
         # Mesa's time is a float; steps and years are whole numbers
@@ -271,7 +272,7 @@ def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str
         }
         sinks = {kind: stream.write for kind, stream in streams.items()}
         if not cfg.record.votes:
-            sinks["votes"] = discard
+            sinks["votes"] = None  # not made
         tables = run_replicates(kwargs, cfg.steps, cfg.replicates, cfg.seed, progress, sinks)
         model_seconds = time.perf_counter() - start
         tables["summary"] = summarise(tables["steps"])

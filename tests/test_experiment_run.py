@@ -49,6 +49,16 @@ def test_run_writes_tables_markers_and_provenance(tmp_path):
     assert (tmp_path / "votes.parquet").read_bytes() == (tmp_path / "b/votes.parquet").read_bytes()
 
 
+def test_votes_left_out_are_not_made_and_leave_the_other_tables_alone(tmp_path):
+    with_votes = run(config("replicates=2", "steps=3", "seed=4"), tmp_path / "votes")
+    without = run(config("replicates=2", "steps=3", "seed=4", "record.votes=false"), tmp_path)
+    assert (tmp_path / "votes/votes.parquet").exists()
+    assert not (tmp_path / "votes.parquet").exists() and "votes" not in without
+    assert "votes.parquet" not in json.loads((tmp_path / "done.json").read_text())["files"]
+    assert job_state(tmp_path).status == COMPLETE
+    pd.testing.assert_frame_equal(without["steps"], with_votes["steps"], check_exact=True)
+
+
 def test_truncated_output_is_detected(tmp_path):
     run(config("replicates=1", "steps=1"), tmp_path)
     data = (tmp_path / "steps.parquet").read_bytes()
