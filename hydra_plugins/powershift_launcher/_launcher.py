@@ -1,0 +1,132 @@
+"""The launcher of `hydra/launcher=fork` (see this package's docstring)."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from hydra.core.config_store import ConfigStore
+from hydra.core.utils import JobReturn, configure_log, filter_overrides, run_job, setup_globals
+from hydra.plugins.launcher import Launcher
+from hydra.types import HydraContext, TaskFunction
+from omegaconf import DictConfig, open_dict
+
+log = logging.getLogger(__name__)
+
+#: The launcher whose jobs this process runs: set before its workers are forked, which
+#: inherit it (with Hydra's state, the task's modules and the checked configs).
+_LAUNCHER: ForkLauncher | None = None
+
+
+def _run(idx: int, overrides: list[str]) -> JobReturn:
+    """Run job `idx` in this (forked) worker, as Hydra's basic launcher runs it."""
+    launcher = _LAUNCHER
+    config = launcher.hydra_context.config_loader.load_sweep_config(launcher.config, overrides)
+    with open_dict(config):
+        config.hydra.job.id = idx
+        config.hydra.job.num = idx
+    return run_job(
+        hydra_context=launcher.hydra_context,
+        task_function=launcher.task_function,
+        config=config,
+        job_dir_key="hydra.sweep.dir",
+        job_subdir_key="hydra.sweep.subdir",
+    )
+
+
+def workers(n_jobs: int | None, jobs: int) -> int:
+    """Worker processes for `jobs` jobs: `n_jobs` (None: the CPUs this process may use)."""
+    if n_jobs is None:
+        n_jobs = (
+            len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        )
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
+        raise ValueError(f"hydra.launcher.n_jobs: expected an integer >= 1 or null, not {n_jobs!r}")
+    return max(1, min(n_jobs, jobs))
+
+
+class ForkLauncher(Launcher):
+    """Hydra's basic launcher's jobs, run by worker processes forked from this one."""
+
+    def __init__(self, n_jobs: int | None = None) -> None:
+        """Take the options.
+
+        Args:
+            n_jobs: Worker processes (None: one per CPU this process may use).
+        """
+        self.n_jobs = n_jobs
+        self.config: DictConfig | None = None
+        self.task_function: TaskFunction | None = None
+        self.hydra_context: HydraContext | None = None
+
+    def setup(
+        self, *, hydra_context: HydraContext, task_function: TaskFunction, config: DictConfig
+    ) -> None:
+        """Keep what the jobs need."""
+        self.config = config
+        self.hydra_context = hydra_context
+        self.task_function = task_function
+
+    def launch(
+        self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int
+    ) -> Sequence[JobReturn]:
+        """Run the jobs in forked workers; their returns, in the jobs' order."""
+        global _LAUNCHER
+        if "fork" not in multiprocessing.get_all_start_methods():
+            raise RuntimeError(
+                "hydra/launcher=fork needs the fork start method (Linux, macOS); "
+                "use hydra/launcher=joblib on this platform"
+            )
+        setup_globals()
+        configure_log(self.config.hydra.hydra_logging, self.config.hydra.verbose)
+        Path(str(self.config.hydra.sweep.dir)).mkdir(parents=True, exist_ok=True)
+        count = workers(self.n_jobs, len(job_overrides))
+        log.info(f"Launching {len(job_overrides)} jobs in {count} forked worker processes")
+        jobs = []
+        for number, overrides in enumerate(job_overrides):
+            idx = initial_job_idx + number
+            log.info(f"\t#{idx} : {' '.join(filter_overrides(overrides))}")
+            jobs.append((idx, list(overrides)))
+        _LAUNCHER = self
+        # The objects alive now live as long as the workers (copies) and this process: the
+        # garbage collector need not look at them again, nor touch (copy) their pages.
+        gc.freeze()
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+        try:
+            futures = [pool.submit(_run, idx, overrides) for idx, overrides in jobs]
+            returns, lost = [], []
+            for (idx, overrides), future in zip(jobs, futures, strict=True):
+                try:
+                    returns.append(future.result())
+                except BrokenProcessPool:
+                    lost.append(f"#{idx} ({' '.join(overrides)})")
+        finally:  # on an error or Ctrl-C, the jobs not started yet are not started
+            pool.shutdown(cancel_futures=True)
+        if lost:
+            raise RuntimeError(
+                "a worker process died (killed? out of memory? a crash in compiled code?) and "
+                f"these jobs did not finish: {', '.join(lost)}. The jobs that finished are in "
+                "their folders; the same command with hydra.sweep.dir=<this sweep's folder> "
+                "runs the others (resume=true skips the complete ones)."
+            )
+        return returns
+
+
+@dataclass
+class ForkLauncherConf:
+    """The options of `hydra/launcher=fork`."""
+
+    _target_: str = "hydra_plugins.powershift_launcher._launcher.ForkLauncher"
+    n_jobs: int | None = None
+
+
+ConfigStore.instance().store(
+    group="hydra/launcher", name="fork", node=ForkLauncherConf, provider="powershift"
+)

@@ -1,0 +1,58 @@
+"""`hydra/launcher=fork` (hydra_plugins/powershift_launcher): workers, and a worker that dies.
+
+That its tables are the basic launcher's, bit for bit, and that a job's error is recorded
+while the sweep goes on, is tested with the other launchers (test_experiments_sweep).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from hydra import compose, initialize_config_dir
+
+from experiments.run import CONFIGS
+from hydra_plugins.powershift_launcher._launcher import ForkLauncher, workers
+
+
+def test_it_is_a_choice_of_the_launcher_group():
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        cfg = compose("config", overrides=["hydra/launcher=fork"], return_hydra_config=True)
+    assert cfg.hydra.launcher._target_ == f"{ForkLauncher.__module__}.ForkLauncher"
+    assert cfg.hydra.launcher.n_jobs is None
+
+
+def test_workers_are_n_jobs_but_never_more_than_the_jobs():
+    assert workers(4, 10) == 4
+    assert workers(4, 3) == 3
+    assert 1 <= workers(None, 1000) <= 1000
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match=r"hydra\.launcher\.n_jobs: expected an integer"):
+            workers(bad, 10)
+
+
+def test_a_worker_that_dies_fails_the_sweep_naming_the_jobs_it_lost(tmp_path):
+    # the job with seed=2 ends its process (as the system's out-of-memory killer would); with
+    # one worker, the job before it completes and the one after it never runs
+    script = (
+        "import os, sys\n"
+        "import hydra\n"
+        "from experiments.run import CONFIGS, task\n"
+        "def dies(cfg):\n"
+        "    if cfg.seed == 2:\n"
+        "        os._exit(3)\n"
+        "    return task(cfg)\n"
+        "sys.argv = ['run', '-m', 'steps=1', 'replicates=1', 'seed=1,2,3',"
+        f" 'hydra.sweep.dir={tmp_path}', 'hydra/launcher=fork', 'hydra.launcher.n_jobs=1']\n"
+        "hydra.main(version_base='1.3', config_path=str(CONFIGS), config_name='config')(dies)()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=CONFIGS.parent
+    )
+    assert done.returncode != 0
+    assert "a worker process died" in done.stderr
+    lost = re.search(r"these jobs did not finish: (.*?)\. ", done.stderr).group(1)
+    assert lost == "#1 (steps=1 replicates=1 seed=2), #2 (steps=1 replicates=1 seed=3)"
+    assert [p.parent.name for p in tmp_path.rglob("done.json")] == ["seed=1"]
