@@ -6,9 +6,12 @@ while the sweep goes on, is tested with the other launchers (test_experiments_sw
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from hydra import compose, initialize_config_dir
@@ -56,3 +59,36 @@ def test_a_worker_that_dies_fails_the_sweep_naming_the_jobs_it_lost(tmp_path):
     lost = re.search(r"these jobs did not finish: (.*?)\. ", done.stderr).group(1)
     assert lost == "#1 (steps=1 replicates=1 seed=2), #2 (steps=1 replicates=1 seed=3)"
     assert [p.parent.name for p in tmp_path.rglob("done.json")] == ["seed=1"]
+
+
+def test_ctrl_c_stops_the_workers_before_the_jobs_queued_to_them(tmp_path):
+    # one worker, four jobs of a second or more; Ctrl-C (SIGINT to the process group) during
+    # the first: the command ends, and the jobs after it never start
+    command = [
+        sys.executable,
+        "-m",
+        "experiments.run",
+        "-m",
+        "seed=1,2,3,4",
+        "replicates=20",
+        f"hydra.sweep.dir={tmp_path}",
+        "hydra/launcher=fork",
+        "hydra.launcher.n_jobs=1",
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=CONFIGS.parent,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.rglob("seed=1/.hydra")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0 and "KeyboardInterrupt" in stderr
+    started = sorted(p.parent.name for p in tmp_path.rglob(".hydra"))
+    assert started == ["seed=1"]
+    assert not list(tmp_path.rglob("done.json"))

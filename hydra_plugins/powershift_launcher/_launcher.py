@@ -26,19 +26,26 @@ _LAUNCHER: ForkLauncher | None = None
 
 
 def _run(idx: int, overrides: list[str]) -> JobReturn:
-    """Run job `idx` in this (forked) worker, as Hydra's basic launcher runs it."""
+    """Run job `idx` in this (forked) worker, as Hydra's basic launcher runs it.
+
+    Ctrl-C (SIGINT, which reaches the workers too) ends the worker once the job has
+    unwound, rather than letting it go on to the jobs already queued to it.
+    """
     launcher = _LAUNCHER
     config = launcher.hydra_context.config_loader.load_sweep_config(launcher.config, overrides)
     with open_dict(config):
         config.hydra.job.id = idx
         config.hydra.job.num = idx
-    return run_job(
-        hydra_context=launcher.hydra_context,
-        task_function=launcher.task_function,
-        config=config,
-        job_dir_key="hydra.sweep.dir",
-        job_subdir_key="hydra.sweep.subdir",
-    )
+    try:
+        return run_job(
+            hydra_context=launcher.hydra_context,
+            task_function=launcher.task_function,
+            config=config,
+            job_dir_key="hydra.sweep.dir",
+            job_subdir_key="hydra.sweep.subdir",
+        )
+    except KeyboardInterrupt:
+        os._exit(130)
 
 
 def workers(n_jobs: int | None, jobs: int) -> int:
