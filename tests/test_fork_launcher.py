@@ -27,13 +27,38 @@ def test_it_is_a_choice_of_the_launcher_group():
     assert cfg.hydra.launcher.n_jobs is None
 
 
-def test_workers_are_n_jobs_but_never_more_than_the_jobs():
+def test_workers_are_n_jobs_counted_as_joblib_counts_them_but_never_more_than_the_jobs():
+    cpus = len(os.sched_getaffinity(0))
     assert workers(4, 10) == 4
     assert workers(4, 3) == 3
-    assert 1 <= workers(None, 1000) <= 1000
-    for bad in (0, -1, 1.5, True, "2"):
-        with pytest.raises(ValueError, match=r"hydra\.launcher\.n_jobs: expected an integer"):
+    assert workers(None, 1000) == workers(-1, 1000) == cpus
+    assert workers(-2, 1000) == max(1, cpus - 1)
+    assert workers(-1000, 10) == 1
+    for bad in (0, 1.5, True, "2"):
+        with pytest.raises(ValueError, match=r"hydra\.launcher\.n_jobs: expected a non-zero"):
             workers(bad, 10)
+
+
+def test_a_bad_n_jobs_fails_before_any_job_runs(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "experiments.run",
+            "-m",
+            "seed=1,2",
+            "steps=1",
+            "replicates=1",
+            f"hydra.sweep.dir={tmp_path}",
+            "hydra/launcher=fork",
+            "hydra.launcher.n_jobs=0",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=CONFIGS.parent,
+    )
+    assert done.returncode != 0 and "hydra.launcher.n_jobs: expected a non-zero" in done.stderr
+    assert not list(tmp_path.rglob(".hydra"))
 
 
 def test_a_worker_that_dies_fails_the_sweep_naming_the_jobs_it_lost(tmp_path):

@@ -49,14 +49,19 @@ def _run(idx: int, overrides: list[str]) -> JobReturn:
 
 
 def workers(n_jobs: int | None, jobs: int) -> int:
-    """Worker processes for `jobs` jobs: `n_jobs` (None: the CPUs this process may use)."""
-    if n_jobs is None:
-        n_jobs = (
-            len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    """Worker processes for `jobs` jobs: `n_jobs`, counted as joblib counts it.
+
+    None or -1: one per CPU this process may use; -2: all but one, and so on.
+    """
+    if not (n_jobs is None or type(n_jobs) is int) or n_jobs == 0:
+        raise ValueError(
+            f"hydra.launcher.n_jobs: expected a non-zero integer (-1: all CPUs) or null, "
+            f"not {n_jobs!r}"
         )
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
-        raise ValueError(f"hydra.launcher.n_jobs: expected an integer >= 1 or null, not {n_jobs!r}")
-    return max(1, min(n_jobs, jobs))
+    if n_jobs is None or n_jobs < 0:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        n_jobs = max(1, cpus + 1 + (n_jobs or -1))
+    return min(n_jobs, max(jobs, 1))
 
 
 class ForkLauncher(Launcher):
@@ -66,8 +71,10 @@ class ForkLauncher(Launcher):
         """Take the options.
 
         Args:
-            n_jobs: Worker processes (None: one per CPU this process may use).
+            n_jobs: Worker processes, as joblib counts them (None or -1: one per CPU this
+                process may use; -2: all but one).
         """
+        workers(n_jobs, 1)  # a bad value fails now, before any job is checked
         self.n_jobs = n_jobs
         self.config: DictConfig | None = None
         self.task_function: TaskFunction | None = None
