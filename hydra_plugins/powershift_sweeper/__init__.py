@@ -11,9 +11,10 @@ starts from that job's config and sets its values as Hydra does (`KeptConfigs.co
 tests check that the configs are the same as Hydra's, and any other job is composed by
 Hydra). It keeps each job's config (pickled, about 20 kB, restored in about 3 ms), and the
 launcher runs exactly that config instead of composing it again: the basic launcher
-composes in this process and finds it kept here; the joblib launcher composes in its
-workers, and the config travels there with the job's overrides. (The submitit launchers
-compose in each job's own process, as before.)
+composes in this process and finds it kept here; the fork launcher's workers
+(`hydra/launcher=fork`) inherit it; the joblib launcher composes in its workers, and the
+config travels there with the job's overrides. (The submitit launchers compose in each
+job's own process, as before.)
 
 With the joblib launcher it also starts the worker processes (which import the task's
 module, about a second) while it checks the batch, rather than after.
