@@ -10,8 +10,9 @@ Hydra's basic launcher does, in its own process. It needs the fork start method 
 macOS; not Windows, where it says so).
 
 Usage: `python -m experiments.run -m ... hydra/launcher=fork [hydra.launcher.n_jobs=N]`
-(N as joblib counts it: by default, or -1, the CPUs the process may use; -2 all but one). The code is in `_launcher.py`, which Hydra's
-plugin scan does not execute again (see `hydra_plugins/powershift_sweeper`).
+(N as joblib counts it: by default, or -1, the CPUs the process may use; -2 all but one).
+The code is in `_launcher.py`, which Hydra's plugin scan does not execute again (see
+`hydra_plugins/powershift_sweeper`).
 """
 
 from hydra_plugins.powershift_launcher._launcher import ForkLauncher, ForkLauncherConf
