@@ -106,7 +106,7 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     design = (args.points, args.replicates, args.steps)
 
-    parallel = {  # the launchers timed against the basic one, on `workers` processes
+    parallel = {  # on `workers` processes
         name: (f"hydra/launcher={name}", f"hydra.launcher.n_jobs={args.workers}")
         for name in PARALLEL
     }
