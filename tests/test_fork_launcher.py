@@ -84,6 +84,7 @@ def test_a_worker_that_dies_fails_the_sweep_naming_the_jobs_it_lost(tmp_path):
     lost = re.search(r"these jobs did not finish: (.*?)\. ", done.stderr).group(1)
     assert lost == "#1 (steps=1 replicates=1 seed=2), #2 (steps=1 replicates=1 seed=3)"
     assert [p.parent.name for p in tmp_path.rglob("done.json")] == ["seed=1"]
+    assert "#0 complete (1 of 3 done)" in done.stdout + done.stderr  # each job, as it ends
 
 
 def test_ctrl_c_stops_the_workers_before_the_jobs_queued_to_them(tmp_path):

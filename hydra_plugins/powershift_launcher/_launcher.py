@@ -7,13 +7,20 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from hydra.core.config_store import ConfigStore
-from hydra.core.utils import JobReturn, configure_log, filter_overrides, run_job, setup_globals
+from hydra.core.utils import (
+    JobReturn,
+    JobStatus,
+    configure_log,
+    filter_overrides,
+    run_job,
+    setup_globals,
+)
 from hydra.plugins.launcher import Launcher
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, open_dict
@@ -46,6 +53,13 @@ def _run(idx: int, overrides: list[str]) -> JobReturn:
         )
     except KeyboardInterrupt:
         os._exit(130)
+
+
+def _outcome(job: JobReturn) -> str:
+    """How a job ended, for the log: the task's return (e.g. "complete"), or its error."""
+    if job.status == JobStatus.COMPLETED:
+        return str(job.return_value)
+    return f"failed: {job._return_value!r}"
 
 
 def workers(n_jobs: int | None, jobs: int) -> int:
@@ -114,23 +128,29 @@ class ForkLauncher(Launcher):
         gc.freeze()
         pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
         try:
-            futures = [pool.submit(_run, idx, overrides) for idx, overrides in jobs]
-            returns, lost = [], []
-            for (idx, overrides), future in zip(jobs, futures, strict=True):
+            futures = {
+                pool.submit(_run, idx, overrides): (idx, overrides) for idx, overrides in jobs
+            }
+            lost = []
+            for done, future in enumerate(as_completed(futures), start=1):
+                idx, overrides = futures[future]
                 try:
-                    returns.append(future.result())
+                    outcome = _outcome(future.result())
                 except BrokenProcessPool:
-                    lost.append(f"#{idx} ({' '.join(overrides)})")
+                    lost.append((idx, overrides))
+                    continue
+                log.info(f"\t#{idx} {outcome} ({done} of {len(jobs)} done)")
         finally:  # on an error or Ctrl-C, the jobs not started yet are not started
             pool.shutdown(cancel_futures=True)
         if lost:
+            named = ", ".join(f"#{idx} ({' '.join(overrides)})" for idx, overrides in sorted(lost))
             raise RuntimeError(
                 "a worker process died (killed? out of memory? a crash in compiled code?) and "
-                f"these jobs did not finish: {', '.join(lost)}. The jobs that finished are in "
-                "their folders; the same command with hydra.sweep.dir=<this sweep's folder> "
-                "runs the others (resume=true skips the complete ones)."
+                f"these jobs did not finish: {named}. The jobs that finished are in their "
+                "folders; the same command with hydra.sweep.dir=<this sweep's folder> runs the "
+                "others (resume=true skips the complete ones)."
             )
-        return returns
+        return [future.result() for future in futures]  # in the jobs' order
 
 
 @dataclass
