@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.checks import check_ranges
 from sim.powers import nudge_affinity
 from sim.registry import registrar
 
@@ -210,11 +211,7 @@ def check_schedule(events: Iterable[Event], model: WorldModel) -> None:
                 except ValueError as error:
                     raise ValueError(f"{where}: {name}: {error}") from error
             if name in PARAMETER_RANGES:
-                low, high = PARAMETER_RANGES[name]
-                if not low <= float(value) <= high:
-                    raise ValueError(
-                        f"{where}: {name}: expected a value in [{low}, {high}], got {value!r}"
-                    )
+                check_ranges([(f"{where}: {name}", float(value), *PARAMETER_RANGES[name])])
 
 
 def schedule(events: str | Iterable | None) -> tuple[Event, ...]:

@@ -439,7 +439,7 @@ class Council:
 
         Rebuilt only when the conflicts (or their agenda weight) change.
         """
-        conflicts = tuple(tuple(pair) for pair in getattr(model, "conflicts", ()))
+        conflicts = tuple(tuple(pair) for pair in model.conflicts)
         key = (conflicts, self.conflict_agenda_weight)
         if key != self._subjects_key:
             # parties to the conflicts of this year (a ceasefire takes them off) weigh more
