@@ -10,45 +10,65 @@ record for comparison across commits (default `benchmarks/results/bench_model.js
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.record import write_record
-from sim import WorldModel, synthetic_world
+from sim import (
+    WorldModel,
+    blocs,
+    diplomacy,
+    economy,
+    events,
+    finance,
+    powers,
+    synthetic_world,
+    trade,
+)
+from sim.alignment import strategies
+from sim.council import session
 from sim.world import _load_folder
 
-#: The phases of `WorldModel.step`, reported one by one.
+#: The phases of `WorldModel.step`, reported one by one: (name, module holding its entry point).
 PHASES = (
-    "apply_events",
-    "grow_economy",
-    "adjust_military",
-    "update_capability",
-    "trade",
-    "act_great_powers",
-    "drift_affinity",
-    "perceive_threat",
-    "align",
-    "update_blocs",
-    "settle_finance",
-    "hold_council",
-    "record",
+    ("apply_events", events),
+    ("grow_economy", economy),
+    ("update_trade", trade),
+    ("act_great_powers", powers),
+    ("update_diplomacy", diplomacy),
+    ("align", strategies),
+    ("update_blocs", blocs),
+    ("settle_finance", finance),
+    ("hold_council", session),
 )
 
 
-def time_phases(model: WorldModel, spent: dict[str, float]) -> None:
-    """Wrap the model's phase methods so that each call adds its time to `spent`."""
-    for name in PHASES:
-        method = getattr(model, name)
+@contextlib.contextmanager
+def timed_phases(spent: dict[str, float]):
+    """Within the block, each phase's entry point adds its time to `spent` (and the record's).
 
-        def timed(*args, _method=method, _name=name, **kwargs):
+    The model calls every phase through its module (`trade.update_trade(self)`), so wrapping
+    the module attribute times the phase inside real steps, in the model's own order.
+    """
+    originals = [(module, name, getattr(module, name)) for name, module in PHASES]
+    originals.append((WorldModel, "record", WorldModel.record))
+    for module, name, function in originals:
+
+        def timed(*args, _function=function, _name=name, **kwargs):
             start = time.perf_counter()
-            result = _method(*args, **kwargs)
+            result = _function(*args, **kwargs)
             spent[_name] += time.perf_counter() - start
             return result
 
-        setattr(model, name, timed)
+        setattr(module, name, timed)
+    try:
+        yield
+    finally:
+        for module, name, function in originals:
+            setattr(module, name, function)
 
 
 def bench_size(label: str, scenario, runs: int, years: int) -> tuple[dict, WorldModel]:
@@ -63,14 +83,14 @@ def bench_size(label: str, scenario, runs: int, years: int) -> tuple[dict, World
         model = WorldModel(scenario, rng=run)
         setups.append(time.perf_counter() - start)
         spent: dict[str, float] = defaultdict(float)
-        time_phases(model, spent)
-        for _ in range(years):
-            spent.clear()
-            start = time.perf_counter()
-            model.step()
-            steps.append(time.perf_counter() - start)
-            for name in PHASES:
-                phases[name].append(spent[name])
+        with timed_phases(spent):
+            for _ in range(years):
+                spent.clear()
+                start = time.perf_counter()
+                model.step()
+                steps.append(time.perf_counter() - start)
+                for name in (*(name for name, _ in PHASES), "record"):
+                    phases[name].append(spent[name])
     timings = {
         "label": label,
         "n": model.n,

@@ -50,6 +50,7 @@ import pandas as pd
 from benchmarks.bench_model import bench_size
 from benchmarks.record import write_record
 from sim import WorldModel, synthetic_world
+from sim.finance import us_sanctions
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_LONG_S = 30.0
@@ -121,7 +122,7 @@ def bench_steps(label: str, scenario, runs: int, years: int) -> tuple[dict, Worl
         council=model.council is not None,
         live_blocs_at_end=int(np.unique(model.bloc[model.bloc >= 0]).size),
         great_powers=len(model.power_strategies),
-        us_sanctions=bool(model._us_sanctions().any()),
+        us_sanctions=bool(us_sanctions(model).any()),
     )
     return timings, model
 
@@ -147,7 +148,7 @@ def floor_inputs(model: WorldModel) -> dict:
         "gdp": model._gdp_usd.copy(),
         "cap": model._capability.copy(),
         "share": model.non_dollar_share.copy(),
-        "us": model._us_sanctions().copy(),
+        "us": us_sanctions(model).copy(),
         "affinity": model.affinity.copy(),
         "affinity_start": model._affinity_start.copy(),
         "same": model._same_bloc.copy(),

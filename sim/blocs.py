@@ -7,14 +7,20 @@ eigenvector of its members' affinity matrix (spectral bisection, Fiedler 1973 / 
 2006's modularity method applied to a signed affinity matrix); the part holding the leader
 keeps the name. A non-aligned country strong enough to lead can found a bloc with the
 non-aligned countries that like it.
+
+Entry point: `update_blocs(model)`, the blocs' phase of the year (after the alignment choices).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
 
 NON_ALIGNED = -1
 
@@ -135,3 +141,48 @@ def bisect(affinity: np.ndarray, members: np.ndarray, leader: int) -> np.ndarray
     leader_side = np.sign(lead[np.flatnonzero(members == leader)[0]]) or 1.0
     leaving = members[np.sign(lead) == -leader_side]
     return leaving
+
+
+def update_blocs(model: WorldModel) -> None:
+    """Blocs that lost cohesion split; strong non-aligned countries may found new ones."""
+    bloc_cohesion = cohesion(model.affinity, model.membership())
+    for b, bloc in enumerate(list(model.blocs)):
+        if not bloc.active:
+            continue
+        members = np.flatnonzero(model.bloc == b)
+        if len(members) < 3:
+            continue
+        if bloc_cohesion[b] < model.bloc_split_threshold:
+            leaving = bisect(model.affinity, members, bloc.leader)
+            if len(leaving) == 1:  # a lone dissenter leaves; it does not make a bloc
+                model.bloc[leaving] = NON_ALIGNED
+            elif len(leaving) > 1:
+                leader = int(leaving[np.argmax(model._capability[leaving])])
+                found_bloc(model, leader, leaving)
+    for candidate in np.argsort(-model._capability):
+        if model._capability[candidate] < model.bloc_formation_capability:
+            break
+        if model.bloc[candidate] >= 0:
+            continue
+        outside = np.flatnonzero(model.bloc < 0)
+        friends = outside[
+            (model.affinity[candidate, outside] >= model.bloc_formation_affinity)
+            & (outside != candidate)
+        ]
+        if len(friends) >= model.bloc_formation_followers:
+            found_bloc(model, int(candidate), np.append(friends, candidate))
+    for b, bloc in enumerate(model.blocs):
+        # a bloc left with its leader alone dissolves; the leader is non-aligned
+        if bloc.active and (model.bloc == b).sum() <= 1:
+            bloc.active = False
+            model.bloc[model.bloc == b] = NON_ALIGNED
+
+
+def found_bloc(model: WorldModel, leader: int, members: np.ndarray) -> None:
+    """A new bloc "<ISO3>-led" (with "+" added until the name is new), its members moved in."""
+    name = f"{model.iso3[leader]}-led"
+    names = {b.name for b in model.blocs}
+    while name in names:
+        name += "+"
+    model.blocs.append(Bloc(name, leader, model.year))
+    model.bloc[members] = len(model.blocs) - 1

@@ -10,13 +10,21 @@ Threat follows Walt's balance of threat (Walt 1987, "The Origins of Alliances"):
 country i perceives from country j grows with j's capability, its proximity (decaying with
 distance) and its hostility toward i (negative affinity). A bloc's or great power's threat is
 the sum over its members.
+
+Entry point: `update_diplomacy(model)`, the diplomacy phase of the year (affinity drifts, then
+threat is perceived on the new affinity).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.blocs import bloc_sums
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
 
 #: Ideal-point distance at which ideological similarity reaches -1 (the 2024 points span
 #: about 4 units, from Syria's -1.8 to the United States' 2.2).
@@ -211,3 +219,64 @@ def affinity_target(
     np.tanh(target, out=target)
     np.fill_diagonal(target, 1.0)
     return target
+
+
+def update_diplomacy(model: WorldModel) -> None:
+    """The diplomacy phase: affinity drifts toward its target, then threat is perceived."""
+    drift_affinity(model)
+    perceive_threat(model)
+
+
+def drift_affinity(model: WorldModel) -> None:
+    """Affinity moves `affinity_drift_rate` of the way toward what interests imply."""
+    target = model_affinity_target(model)
+    # every term is symmetric, so affinity stays symmetric and within [-1, 1]
+    target -= model.affinity
+    target *= model.affinity_drift_rate
+    model.affinity += target
+
+
+def model_affinity_target(model: WorldModel) -> np.ndarray:
+    """`affinity_target` of the model's current state (N, N).
+
+    A bloc's threat is at least that of each member, so a great power inside a bloc adds
+    nothing to the common threat (a max of mins): only unaligned powers count.
+    """
+    powers = model.power_strategies
+    unaligned = [k for k, p in enumerate(powers) if model._threat_bloc[p] < 0]
+    live = np.bincount(model._threat_bloc[model._threat_bloc >= 0]).nonzero()[0]  # sorted
+    threats = np.hstack([model.bloc_threat[:, live], model.power_threat[:, unaligned]])
+    slow_terms = cached_slow_terms(model)  # refreshes the bloc relations first
+    return affinity_target(
+        model._affinity_base,
+        model._bloc_alignment,
+        trade_interdependence(model._two_way_trade, model._gdp_usd),
+        common_threat(threats),
+        model._covoting,
+        slow_terms=slow_terms,
+    )
+
+
+def cached_slow_terms(model: WorldModel) -> np.ndarray:
+    """`affinity_slow_terms`, kept until membership or the affinity base changes.
+
+    The bloc relations are refreshed first.
+    """
+    model.refresh_bloc_relations()
+    if model._slow_terms_key != model._relations_key:
+        model._slow_terms = affinity_slow_terms(model._affinity_base, model._bloc_alignment)
+        model._slow_terms_key = model._relations_key
+    return model._slow_terms
+
+
+def perceive_threat(model: WorldModel) -> None:
+    """Threat from every bloc and great power, from capability, proximity and hostility.
+
+    Sets `model.bloc_threat` (N, B), `model.power_threat` (N, number of great powers) and
+    the membership they were measured on.
+    """
+    model._pair_threat = pairwise_threat(model._capability, model._near, model.affinity)
+    model._threat_bloc = model.bloc.copy()  # the membership these threats were measured on
+    model.bloc_threat = group_threat(model._pair_threat, model.membership())
+    # a single power's threat is its column of the pairwise threat (already in [0, 1])
+    model.power_threat = model._pair_threat[:, list(model.power_strategies)]

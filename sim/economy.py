@@ -7,11 +7,18 @@ started, so that fast growers do not compound their 2015-2024 pace for decades. 
 composite capability index follows the logic of the Correlates of War CINC score (Singer,
 Bremer & Stuckey 1972): the mean of a country's shares of world totals, here of GDP,
 military spending and population, with configurable weights.
+
+Entry point: `grow_economy(model)`, the economy phase of the year.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
 
 
 def log_growth(
@@ -76,3 +83,35 @@ def capability_index(
     else:  # a world without armies: the military weight is spread over the other shares
         index = index / (w[0] + w[2]) if w[0] + w[2] > 0 else np.full_like(index, 1 / len(index))
     return index
+
+
+def grow_economy(model: WorldModel) -> None:
+    """The economy phase: growth, then the military burden, then capability.
+
+    GDP grows by trend with convergence, plus the change of the gains from trade since they
+    were last applied, plus a shock; population grows at its own rate. The military burden
+    moves part of the way toward what last year's perceived threat calls for; capability is
+    recomputed from the new GDP, military spending and population.
+    """
+    gdp_per_capita = model._gdp_usd / model._population
+    growth = log_growth(
+        model._trend_growth, gdp_per_capita, model._gdp_per_capita_start, model.convergence_rate
+    )
+    growth += model._gains_level - model._gains_applied
+    model._gains_applied = model._gains_level.copy()
+    growth += model.shock_sd * model.rng.standard_normal(model.n)
+    model._gdp_usd *= np.exp(growth)
+    model._growth = np.expm1(growth)
+    model._population *= 1.0 + model._population_growth
+
+    target = model._milex_base * (1.0 + model.milex_threat_response * model.max_threat())
+    model._milex_share = adjust_toward(model._milex_share, target, model.milex_adjustment_rate)
+    model._milex_usd = model._milex_share * model._gdp_usd
+    update_capability(model)
+
+
+def update_capability(model: WorldModel) -> None:
+    """Recompute the composite capability index from GDP, military spending and population."""
+    model._capability = capability_index(
+        model._gdp_usd, model._milex_usd, model._population, model.capability_weights
+    )

@@ -4,6 +4,8 @@ A schedule is a named set from `EVENT_SETS` or a user's own list of `Event`s or 
 `{"year": 2027, "kind": "sanctions", "imposers": "West", "targets": ["IRN"], "intensity":
 0.8}`. Each kind is one function `(model, **params)` registered with `@register_event`.
 The named sets are the storylines of the 2025 debate (`../shared/DESIGN.md`).
+
+Entry point: `apply_events(model)`, the events phase of the year.
 """
 
 from __future__ import annotations
@@ -59,6 +61,13 @@ class Event:
     def apply(self, model: WorldModel) -> None:
         """Apply the event to the model."""
         EVENT_KINDS[self.kind](model, **self.params)
+
+
+def apply_events(model: WorldModel) -> None:
+    """The events phase: this year's scheduled events, in schedule order."""
+    for event in model.events:
+        if event.year == model.year:
+            event.apply(model)
 
 
 def select(model: WorldModel, who) -> np.ndarray:

@@ -8,11 +8,20 @@ Global Currencies Work"; Farrell & Newman 2019, "Weaponized Interdependence", In
 Security 44(1)). Sanctions by the dollar's issuer also cut a sanctioned country's trade
 with third parties, less so the more that trade is settled outside the dollar
 (`apply_secondary_cut`).
+
+Entry point: `settle_finance(model)`, the finance phase of the year.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from sim.economy import adjust_toward
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
 
 #: Non-dollar share of a country outside any pressure (stylised; the US dollar is on one side
 #: of about 88% of foreign-exchange trades, BIS Triennial Survey 2022).
@@ -113,3 +122,23 @@ def apply_secondary_cut(
     column_cut[exposed] = 1.0
     open_share[:, exposed] *= column_cut
     return open_share
+
+
+def us_sanctions(model: WorldModel) -> np.ndarray:
+    """Intensity of the dollar issuer's (US) sanctions on each country (N,); zeros without it."""
+    return model.sanctions[model.row["USA"]] if "USA" in model.row else np.zeros(model.n)
+
+
+def settle_finance(model: WorldModel) -> None:
+    """The finance phase: non-dollar shares move toward bloc stance, sanctions and partners."""
+    stance = np.full(model.n, BASELINE_SHARE)
+    issuer = model.row.get("USA")
+    for b, bloc in enumerate(model.blocs):
+        if bloc.active:
+            stance[model.bloc == b] = bloc_stance(bloc.leader == issuer)
+    target = target_share(
+        stance, us_sanctions(model), partner_share(model._two_way_trade, model.non_dollar_share)
+    )
+    model.non_dollar_share = adjust_toward(
+        model.non_dollar_share, target, model.finance_adjustment_rate
+    )

@@ -17,14 +17,14 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from sim import diplomacy, finance
+from sim import blocs, diplomacy, economy, events, finance, powers, trade
 from sim.agents import Country
-from sim.alignment.strategies import STRATEGIES, AlignmentContext, assign_strategies, choose
-from sim.blocs import Bloc, bisect, bloc_sums, cohesion, initial_blocs, membership_matrix
+from sim.alignment import strategies
+from sim.alignment.strategies import assign_strategies
+from sim.blocs import initial_blocs, membership_matrix
 from sim.checks import check_ranges
-from sim.council import Council, CouncilRule, get_rule
+from sim.council import Council, CouncilRule, get_rule, session
 from sim.council.session import DRAFTS_PER_YEAR, HOPELESS_DRAFT_SHARE
-from sim.economy import adjust_toward, capability_index, log_growth
 from sim.events import check_schedule, schedule
 from sim.outcomes import (
     OUTCOME_NAMES,
@@ -33,8 +33,8 @@ from sim.outcomes import (
     global_south,
     yearly_outcomes,
 )
-from sim.powers import INITIAL_SANCTIONS, POWER_STRATEGIES, STATUS_QUO, parse_strategies
-from sim.trade import Gravity, bilateral_resistance, gains_from_trade, gravity_flows
+from sim.powers import INITIAL_SANCTIONS, STATUS_QUO, parse_strategies
+from sim.trade import Gravity, bilateral_resistance
 from sim.world import MEMBERSHIPS, World, load_world
 
 #: The great powers whose strategies are parameters (`strategy_USA`, ...).
@@ -310,7 +310,7 @@ class WorldModel(mesa.Model):
         # work buffers of the trade phase, allocated once (N x N temporaries are the cost)
         self._log_policy = np.empty((self.n, self.n))
         self._open_share = np.empty((self.n, self.n))
-        self.update_capability()
+        economy.update_capability(self)
 
     def _init_politics(self, initial_sanctions: bool) -> None:
         self.blocs, self.bloc = initial_blocs(self.world.countries, self.year)
@@ -342,15 +342,15 @@ class WorldModel(mesa.Model):
             eurasian, self.sanctions.max(axis=0)
         )
         self.alignment_bonus = np.zeros((self.n, len(self.blocs) + 1))
-        self.trade()
-        self.perceive_threat()
+        trade.update_trade(self)
+        diplomacy.perceive_threat(self)
         # Start affinity at its full target (trade interdependence and common threat
         # included), so that it does not drift by itself in the first years; the trade
         # policy factor is measured from this start.
-        self.affinity = self._affinity_target()
+        self.affinity = diplomacy.model_affinity_target(self)
         self._affinity_start = self.affinity.copy()
-        self.trade()
-        self.perceive_threat()
+        trade.update_trade(self)
+        diplomacy.perceive_threat(self)
         threat = self.max_threat()
         self._milex_base = self._milex_share / (1.0 + self.milex_threat_response * threat)
         self._gains_applied = self._gains_level.copy()
@@ -457,266 +457,18 @@ class WorldModel(mesa.Model):
     # -- the year ----------------------------------------------------------------------
 
     def step(self) -> None:
-        """Advance one year, phase by phase."""
+        """Advance one year: the phases in their order, each the entry point of its module."""
         self.year += 1
-        self.apply_events()
-        self.grow_economy()
-        self.adjust_military()
-        self.update_capability()
-        self.trade()
-        self.act_great_powers()
-        self.drift_affinity()
-        self.perceive_threat()
-        self.align()
-        self.update_blocs()
-        self.settle_finance()
-        self.hold_council()
+        events.apply_events(self)  # scheduled events (sim/events.py)
+        economy.grow_economy(self)  # growth, military burden, capability (sim/economy.py)
+        trade.update_trade(self)  # gravity flows, gains from trade (sim/trade.py)
+        powers.act_great_powers(self)  # the great powers' strategies (sim/powers.py)
+        diplomacy.update_diplomacy(self)  # affinity drift, then threat (sim/diplomacy.py)
+        strategies.align(self)  # each country's bloc choice (sim/alignment/strategies.py)
+        blocs.update_blocs(self)  # splits, new blocs, dissolution (sim/blocs.py)
+        finance.settle_finance(self)  # non-dollar settlement (sim/finance.py)
+        session.hold_council(self)  # the Security Council (sim/council/session.py)
         self.record()
-
-    def apply_events(self) -> None:
-        """Apply this year's scheduled events, in schedule order."""
-        for event in self.events:
-            if event.year == self.year:
-                event.apply(self)
-
-    def grow_economy(self) -> None:
-        """GDP grows by trend with convergence, plus new gains from trade, plus a shock."""
-        gdp_per_capita = self._gdp_usd / self._population
-        growth = log_growth(
-            self._trend_growth, gdp_per_capita, self._gdp_per_capita_start, self.convergence_rate
-        )
-        growth += self._gains_level - self._gains_applied
-        self._gains_applied = self._gains_level.copy()
-        growth += self.shock_sd * self.rng.standard_normal(self.n)
-        self._gdp_usd *= np.exp(growth)
-        self._growth = np.expm1(growth)
-        self._population *= 1.0 + self._population_growth
-
-    def adjust_military(self) -> None:
-        """The military burden moves part of the way toward what the perceived threat calls for."""
-        target = self._milex_base * (1.0 + self.milex_threat_response * self.max_threat())
-        self._milex_share = adjust_toward(self._milex_share, target, self.milex_adjustment_rate)
-        self._milex_usd = self._milex_share * self._gdp_usd
-
-    def update_capability(self) -> None:
-        """Recompute the composite capability index from GDP, military spending, population."""
-        self._capability = capability_index(
-            self._gdp_usd, self._milex_usd, self._population, self.capability_weights
-        )
-
-    def trade(self) -> None:
-        """Gravity flows at this year's GDP, moved by politics and cut by sanctions."""
-        base = gravity_flows(
-            self._resistance, self._gdp_usd, self.gravity, out=self._trade_without_policy
-        )
-        np.clip(self.sanctions, 0.0, 1.0, out=self.sanctions)
-        log_policy = np.subtract(self.affinity, self._affinity_start, out=self._log_policy)
-        log_policy *= self.affinity_trade_effect
-        log_policy += self._bloc_trade_term()
-        log_policy += self.trade_shift
-        # an embargo cuts the flows both ways, whoever imposes it
-        open_share = np.maximum(self.sanctions, self.sanctions.T, out=self._open_share)
-        np.subtract(1.0, open_share, out=open_share)
-        finance.apply_secondary_cut(
-            open_share, self._us_sanctions(), self.non_dollar_share, self.dollar_sanction_reach
-        )
-        np.multiply(base, np.exp(log_policy, out=log_policy), out=self._trade_usd)
-        self._trade_usd *= open_share
-        np.add(self._trade_usd, self._trade_usd.T, out=self._two_way_trade)
-        self._gains_level = gains_from_trade(
-            self._trade_usd.sum(axis=0), base.sum(axis=0), self._gdp_usd, self.trade_elasticity
-        )
-
-    def _bloc_trade_term(self) -> np.ndarray:
-        """The log change of flows from pairs that came to share a bloc or stopped (N, N).
-
-        It changes only with membership (or `bloc_trade_effect`), so it is kept between
-        years; the bloc relations are refreshed first.
-        """
-        self.refresh_bloc_relations()
-        key = (self._relations_key, self.bloc_trade_effect)
-        if key != self._bloc_trade_key:
-            self._bloc_trade_key = key
-            self._bloc_trade = self.bloc_trade_effect * (self._same_bloc - self._same_bloc_start)
-        return self._bloc_trade
-
-    def _us_sanctions(self) -> np.ndarray:
-        return self.sanctions[self.row["USA"]] if "USA" in self.row else np.zeros(self.n)
-
-    def act_great_powers(self) -> None:
-        """Each great power applies its strategies (affinity, sanctions, offers)."""
-        self.alignment_bonus = np.zeros((self.n, len(self.blocs) + 1))
-        for power, names in self.power_strategies.items():
-            for name in names:
-                POWER_STRATEGIES[name](self, power, self.wedge_strength)
-
-    def drift_affinity(self) -> None:
-        """Affinity moves part of the way toward what interests imply."""
-        target = self._affinity_target()
-        # every term is symmetric, so affinity stays symmetric and within [-1, 1]
-        target -= self.affinity
-        target *= self.affinity_drift_rate
-        self.affinity += target
-
-    def _affinity_target(self) -> np.ndarray:
-        # A bloc's threat is at least that of each member, so a great power inside a bloc
-        # adds nothing to the common threat (a max of mins): only unaligned powers count.
-        unaligned = [k for k, p in enumerate(self.power_strategies) if self._threat_bloc[p] < 0]
-        live = np.bincount(self._threat_bloc[self._threat_bloc >= 0]).nonzero()[0]  # sorted
-        threats = np.hstack([self.bloc_threat[:, live], self.power_threat[:, unaligned]])
-        slow_terms = self._affinity_slow_terms()  # refreshes the bloc relations first
-        return diplomacy.affinity_target(
-            self._affinity_base,
-            self._bloc_alignment,
-            diplomacy.trade_interdependence(self._two_way_trade, self._gdp_usd),
-            diplomacy.common_threat(threats),
-            self._covoting,
-            slow_terms=slow_terms,
-        )
-
-    def _affinity_slow_terms(self) -> np.ndarray:
-        """`diplomacy.affinity_slow_terms`, kept until membership or the affinity base changes.
-
-        The bloc relations are refreshed first.
-        """
-        self.refresh_bloc_relations()
-        if self._slow_terms_key != self._relations_key:
-            self._slow_terms = diplomacy.affinity_slow_terms(
-                self._affinity_base, self._bloc_alignment
-            )
-            self._slow_terms_key = self._relations_key
-        return self._slow_terms
-
-    def perceive_threat(self) -> None:
-        """Threat from every bloc and great power, from capability, proximity and hostility."""
-        self._pair_threat = diplomacy.pairwise_threat(self._capability, self._near, self.affinity)
-        self._threat_bloc = self.bloc.copy()  # the membership these threats were measured on
-        self.bloc_threat = diplomacy.group_threat(self._pair_threat, self.membership())
-        # a single power's threat is its column of the pairwise threat (already in [0, 1])
-        self.power_threat = self._pair_threat[:, list(self.power_strategies)]
-
-    def alignment_context(self) -> AlignmentContext:
-        """What the alignment strategies see this year."""
-        members = self.membership()
-        cap = self._capability
-        weighted = self.affinity * cap[None, :]
-        np.fill_diagonal(weighted, 0.0)
-        gain = bloc_sums(weighted, members)
-        others = cap @ members - cap[:, None] * members
-        affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
-        two_way = self._two_way_trade
-        total = two_way.sum(axis=1, keepdims=True)
-        trade_share = np.divide(
-            bloc_sums(two_way, members), total, out=np.zeros_like(gain), where=total > 0
-        )
-        bloc_cap = cap @ members
-        centre = np.divide(
-            (cap * self._ideal_point) @ members,
-            bloc_cap,
-            out=np.zeros(len(self.blocs)),
-            where=bloc_cap > 0,
-        )
-        return AlignmentContext(
-            bloc_threat=self.bloc_threat,
-            bloc_capability=bloc_cap,
-            affinity_to_bloc=affinity_to_bloc,
-            trade_share=trade_share,
-            ideology_gap=np.abs(self._ideal_point[:, None] - centre[None, :]),
-            landscape_gain=gain,
-            thresholds=self.thresholds,
-        )
-
-    def align(self) -> None:
-        """Each country applies its strategy; leaders stay with the blocs they lead."""
-        n_options = len(self.blocs) + 1
-        ctx = self.alignment_context()
-        scores = np.empty((self.n, n_options))
-        for name, who in self._strategy_rows.items():
-            scores[who] = STRATEGIES[name](ctx, who)
-        scores += self.alignment_bonus
-        inactive = np.array([not b.active for b in self.blocs], dtype=bool)
-        scores[:, 1:][:, inactive] = -np.inf
-        noise = self.choice_noise * self.rng.gumbel(size=(self.n, n_options))
-        chosen = choose(scores, self.bloc + 1, self.switching_cost, noise) - 1
-        for b, bloc in enumerate(self.blocs):
-            if bloc.active:
-                chosen[bloc.leader] = b
-        self.bloc = chosen
-
-    def update_blocs(self) -> None:
-        """Blocs that lost cohesion split; strong non-aligned countries may found new ones."""
-        bloc_cohesion = cohesion(self.affinity, self.membership())
-        for b, bloc in enumerate(list(self.blocs)):
-            if not bloc.active:
-                continue
-            members = np.flatnonzero(self.bloc == b)
-            if len(members) < 3:
-                continue
-            if bloc_cohesion[b] < self.bloc_split_threshold:
-                leaving = bisect(self.affinity, members, bloc.leader)
-                if len(leaving) == 1:  # a lone dissenter leaves; it does not make a bloc
-                    self.bloc[leaving] = -1
-                elif len(leaving) > 1:
-                    leader = int(leaving[np.argmax(self._capability[leaving])])
-                    self._found_bloc(f"{self._iso3[leader]}-led", leader, leaving)
-        for candidate in np.argsort(-self._capability):
-            if self._capability[candidate] < self.bloc_formation_capability:
-                break
-            if self.bloc[candidate] >= 0:
-                continue
-            outside = np.flatnonzero(self.bloc < 0)
-            friends = outside[
-                (self.affinity[candidate, outside] >= self.bloc_formation_affinity)
-                & (outside != candidate)
-            ]
-            if len(friends) >= self.bloc_formation_followers:
-                self._found_bloc(
-                    f"{self._iso3[candidate]}-led", int(candidate), np.append(friends, candidate)
-                )
-        for b, bloc in enumerate(self.blocs):
-            # a bloc left with its leader alone dissolves; the leader is non-aligned
-            if bloc.active and (self.bloc == b).sum() <= 1:
-                bloc.active = False
-                self.bloc[self.bloc == b] = -1
-
-    def _found_bloc(self, name: str, leader: int, members: np.ndarray) -> None:
-        names = {b.name for b in self.blocs}
-        while name in names:
-            name += "+"
-        self.blocs.append(Bloc(name, leader, self.year))
-        self.bloc[members] = len(self.blocs) - 1
-
-    def settle_finance(self) -> None:
-        """Non-dollar shares move toward bloc stance, sanctions exposure and partners' use."""
-        stance = np.full(self.n, finance.BASELINE_SHARE)
-        issuer = self.row.get("USA")
-        for b, bloc in enumerate(self.blocs):
-            if bloc.active:
-                stance[self.bloc == b] = finance.bloc_stance(bloc.leader == issuer)
-        target = finance.target_share(
-            stance,
-            self._us_sanctions(),
-            finance.partner_share(self._two_way_trade, self.non_dollar_share),
-        )
-        self.non_dollar_share = adjust_toward(
-            self.non_dollar_share, target, self.finance_adjustment_rate
-        )
-
-    def hold_council(self) -> None:
-        """The Security Council's year: votes on the agenda, then the election.
-
-        Members' agreement in this year's votes feeds next year's affinity drift.
-        """
-        if self.council is None:
-            return
-        self.council_outcomes = self.council.session(self)
-        record = self.council.drafts[-1]
-        seats, votes = record["seats"], record["votes"]
-        self._covoting = None
-        if len(votes):
-            agreement = (votes[:, :, None] == votes[:, None, :]).mean(axis=0)
-            np.fill_diagonal(agreement, 0.5)  # a member with itself: no term
-            self._covoting = (seats, 2.0 * agreement - 1.0)
 
     # -- outcomes ----------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ standing, Kydd (2003) "Which Side Are You On? Bias, Credibility, and Mediation",
 The 2025 status quo (defaults): the United States contains the Eurasian bloc, China expands
 its reach (BRICS), Russia consolidates its bloc. The 2025 sanctions regimes are in
 `INITIAL_SANCTIONS`.
+
+Entry point: `act_great_powers(model)`, the great powers' phase of the year.
 """
 
 from __future__ import annotations
@@ -69,6 +71,17 @@ def parse_strategies(value: str | list | tuple | None, key: str) -> tuple[str, .
                 f"{key}: unknown great-power strategy {name!r}; known: {sorted(POWER_STRATEGIES)}"
             )
     return names
+
+
+def act_great_powers(model: WorldModel) -> None:
+    """Each great power applies its strategies, in the order USA, CHN, RUS and as listed.
+
+    The alignment bonuses (offers for this year's alignment choice) start from zero.
+    """
+    model.alignment_bonus = np.zeros((model.n, len(model.blocs) + 1))
+    for power, names in model.power_strategies.items():
+        for name in names:
+            POWER_STRATEGIES[name](model, power, model.wedge_strength)
 
 
 def nudge_affinity(model: WorldModel, rows, cols, step: float) -> None:

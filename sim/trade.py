@@ -3,7 +3,7 @@
 Flows follow the gravity equation (Tinbergen 1962; Anderson & van Wincoop 2003):
 X_ij = exp(c) * GDP_i^a * GDP_j^b * distance_ij^d * exp(e * contiguity_ij + f * language_ij),
 times a policy factor (changes in affinity and shared blocs since the start, Greater Eurasia,
-sanctions and the dollar system's reach; see `WorldModel.trade`). The
+sanctions and the dollar system's reach; see `update_trade`). The
 coefficients are estimated by Poisson pseudo-maximum likelihood (Santos Silva & Tenreyro
 2006) on the Correlates of War dyadic trade data, 2010-2014 (`scripts/estimate_gravity.py`,
 results in `sim/data/gravity.md`), and applied to today's GDP. The year effects of that
@@ -16,6 +16,8 @@ Old Gains?", AER 102(1)): real income moves with lambda^(-1/epsilon), lambda the
 spending on domestic goods and epsilon the trade elasticity. Only changes in trade costs
 (policy) count: income is compared with the same year's flows without the policy factor, so
 trade that grows with GDP does not create income out of nothing.
+
+Entry point: `update_trade(model)`, the trade phase of the year.
 """
 
 from __future__ import annotations
@@ -24,8 +26,14 @@ import functools
 import json
 from dataclasses import dataclass, fields, replace
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from sim import finance
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
 
 GRAVITY_FILE = "gravity_cow_2010_2014.json"
 
@@ -168,3 +176,45 @@ def gains_from_trade(
     lam = domestic_share(imports_usd, gdp_usd)
     lam0 = domestic_share(imports_without_policy_usd, gdp_usd)
     return -np.log(lam / lam0) / trade_elasticity
+
+
+def update_trade(model: WorldModel) -> None:
+    """The trade phase: gravity flows at this year's GDP, moved by politics, cut by sanctions.
+
+    Sets `model._trade_without_policy` (X0), `model._trade_usd` (X), their two-way sum and
+    the gains-from-trade level that next year's growth takes up (`sim.economy`).
+    """
+    base = gravity_flows(
+        model._resistance, model._gdp_usd, model.gravity, out=model._trade_without_policy
+    )
+    np.clip(model.sanctions, 0.0, 1.0, out=model.sanctions)
+    log_policy = np.subtract(model.affinity, model._affinity_start, out=model._log_policy)
+    log_policy *= model.affinity_trade_effect
+    log_policy += bloc_trade_term(model)
+    log_policy += model.trade_shift
+    # an embargo cuts the flows both ways, whoever imposes it
+    open_share = np.maximum(model.sanctions, model.sanctions.T, out=model._open_share)
+    np.subtract(1.0, open_share, out=open_share)
+    finance.apply_secondary_cut(
+        open_share, finance.us_sanctions(model), model.non_dollar_share, model.dollar_sanction_reach
+    )
+    np.multiply(base, np.exp(log_policy, out=log_policy), out=model._trade_usd)
+    model._trade_usd *= open_share
+    np.add(model._trade_usd, model._trade_usd.T, out=model._two_way_trade)
+    model._gains_level = gains_from_trade(
+        model._trade_usd.sum(axis=0), base.sum(axis=0), model._gdp_usd, model.trade_elasticity
+    )
+
+
+def bloc_trade_term(model: WorldModel) -> np.ndarray:
+    """The log change of flows from pairs that came to share a bloc or stopped (N, N).
+
+    It changes only with membership (or `bloc_trade_effect`), so it is kept between years;
+    the bloc relations are refreshed first.
+    """
+    model.refresh_bloc_relations()
+    key = (model._relations_key, model.bloc_trade_effect)
+    if key != model._bloc_trade_key:
+        model._bloc_trade_key = key
+        model._bloc_trade = model.bloc_trade_effect * (model._same_bloc - model._same_bloc_start)
+    return model._bloc_trade

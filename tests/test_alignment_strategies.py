@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import WorldModel
+from sim import WorldModel, diplomacy
 from sim.alignment import STRATEGIES, assign_strategies, register
-from sim.alignment.strategies import MIXED_PRESETS, AlignmentContext, choose
+from sim.alignment.strategies import MIXED_PRESETS, AlignmentContext, alignment_context, choose
 from sim.world import COUNTRY_COLUMNS, load_world, validate_table, world_from_tables
 from tests.conftest import STILL, make_world
 
@@ -227,7 +227,7 @@ def test_bandwagoner_and_balancer_part_ways_under_the_same_threat():
 def threat_from_eurasia(hostility):
     model = WorldModel(tiny_world(), **STILL)
     set_affinity(model, "SML", CHN=-hostility, RUS=-hostility, USA=0.0, GBR=0.0)
-    model.perceive_threat()
+    diplomacy.perceive_threat(model)
     return model.bloc_threat[model.row["SML"], 1]
 
 
@@ -269,7 +269,7 @@ def test_hedger_stays_out_where_a_balancer_already_aligns():
 )
 def test_ideological_country_joins_the_nearest_centre(ideal, tolerance, expected):
     model = WorldModel(tiny_world(small_ideal=ideal), **STILL)
-    gap = model.alignment_context().ideology_gap[model.row["SML"]]
+    gap = alignment_context(model).ideology_gap[model.row["SML"]]
     # it joins when the nearest centre beats the tolerance by the switching cost (0.1)
     assert (gap.min() < tolerance - 0.1) == (expected != "nonaligned")
     world = tiny_world(small_ideal=ideal)
@@ -288,7 +288,7 @@ def test_economic_country_joins_the_bloc_carrying_most_of_its_trade(
 ):
     world = tiny_world(small_at=small_at)
     model = WorldModel(world, **STILL)
-    share = model.alignment_context().trade_share[model.row["SML"]]
+    share = alignment_context(model).trade_share[model.row["SML"]]
     # the geography does what the test needs: most trade with the expected bloc
     assert (share[0] > 0.5) == (expected_shares[0] > 0.5)
     assert choice_after_one_year("economic", FRIENDLY_TO_ALL, world) == expected
@@ -312,7 +312,7 @@ def test_economic_country_joins_the_bloc_carrying_most_of_its_trade(
 def test_landscape_country_joins_where_capability_weighted_affinity_is_highest(affinity, expected):
     model = WorldModel(tiny_world(), **STILL)
     set_affinity(model, "SML", **affinity)
-    gain = model.alignment_context().landscape_gain[model.row["SML"]]
+    gain = alignment_context(model).landscape_gain[model.row["SML"]]
     cap = model.capability
     for b, members in enumerate((("USA", "GBR"), ("CHN", "RUS"))):
         expected_gain = sum(cap[model.row[c]] * affinity[c] for c in members)

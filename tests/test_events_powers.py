@@ -8,7 +8,13 @@ import pytest
 from sim import WorldModel
 from sim.events import EVENT_KINDS, EVENT_SETS, Event, schedule
 from sim.finance import apply_secondary_cut
-from sim.powers import CONTAIN_LEVEL, CONTAIN_RATE, POLICY_STEP, POWER_STRATEGIES
+from sim.powers import (
+    CONTAIN_LEVEL,
+    CONTAIN_RATE,
+    POLICY_STEP,
+    POWER_STRATEGIES,
+    act_great_powers,
+)
 
 #: Great powers idle, no sanctions in force: a strategy or event under test acts alone.
 IDLE = dict(strategy_USA="", strategy_CHN="", strategy_RUS="", initial_sanctions=False)
@@ -285,7 +291,7 @@ def test_events_are_checked_before_the_first_step(event, message):
 def test_contain_raises_sanctions_on_the_rival_bloc():
     m = model(**{**IDLE, "strategy_USA": "contain"})
     usa, eurasia = m.row["USA"], bloc_rows(m, "Eurasia")
-    m.act_great_powers()
+    act_great_powers(m)
     np.testing.assert_allclose(m.sanctions[usa, eurasia], CONTAIN_RATE * CONTAIN_LEVEL)
     assert m.sanctions.sum() == pytest.approx(len(eurasia) * CONTAIN_RATE * CONTAIN_LEVEL)
     # over the years it ramps toward CONTAIN_LEVEL, not beyond (for the members that stayed
@@ -301,7 +307,7 @@ def test_contain_raises_sanctions_on_the_rival_bloc():
 def test_contain_keeps_stronger_sanctions_and_works_for_china_too():
     m = model(strategy_USA="contain", strategy_CHN="contain", strategy_RUS="")
     usa, chn, rus = (m.row[c] for c in ("USA", "CHN", "RUS"))
-    m.act_great_powers()
+    act_great_powers(m)
     assert m.sanctions[usa, rus] == 0.6  # already above the containment level
     np.testing.assert_allclose(m.sanctions[chn, bloc_rows(m, "West")], CONTAIN_RATE * CONTAIN_LEVEL)
 
@@ -311,7 +317,7 @@ def test_consolidate_raises_affinity_with_partners():
     rus = m.row["RUS"]
     partners = np.setdiff1d(bloc_rows(m, "Eurasia"), [rus])
     affinity = m.affinity.copy()
-    m.act_great_powers()
+    act_great_powers(m)
     expected = affinity[rus, partners] + POLICY_STEP * (1 - affinity[rus, partners])
     np.testing.assert_allclose(m.affinity[rus, partners], expected)
     np.testing.assert_allclose(m.affinity[partners, rus], expected)
@@ -333,7 +339,7 @@ def test_consolidate_over_the_years_beats_no_consolidation():
 def test_expand_offers_friendly_nonaligned_countries_a_bonus():
     m = model(**{**IDLE, "strategy_CHN": "expand"})
     chn = m.row["CHN"]
-    m.act_great_powers()
+    act_great_powers(m)
     outside = np.flatnonzero(m.bloc < 0)
     friendly = outside[m.affinity[chn, outside] > 0]
     hostile = outside[m.affinity[chn, outside] <= 0]
@@ -359,7 +365,7 @@ def test_restraint_winds_sanctions_down():
     usa = m.row["USA"]
     sanctions = m.sanctions.copy()
     assert sanctions[usa].sum() > 0
-    m.act_great_powers()
+    act_great_powers(m)
     np.testing.assert_allclose(m.sanctions[usa], 0.9 * sanctions[usa])
     others = np.setdiff1d(np.arange(m.n), [usa])
     np.testing.assert_array_equal(m.sanctions[others], sanctions[others])
@@ -373,7 +379,7 @@ def test_mediate_raises_affinity_with_the_conflict_parties():
     m = model(**{**IDLE, "strategy_CHN": "mediate"})
     chn, rus, ukr = (m.row[c] for c in ("CHN", "RUS", "UKR"))
     affinity = m.affinity.copy()
-    m.act_great_powers()
+    act_great_powers(m)
     for party in (rus, ukr):
         expected = affinity[chn, party] + POLICY_STEP * (1 - affinity[chn, party])
         assert m.affinity[chn, party] == pytest.approx(expected)
@@ -381,7 +387,7 @@ def test_mediate_raises_affinity_with_the_conflict_parties():
     # with no war to mediate, nothing happens
     peace = model(**{**IDLE, "strategy_CHN": "mediate"}, conflicts=())
     before = peace.affinity.copy()
-    peace.act_great_powers()
+    act_great_powers(peace)
     np.testing.assert_array_equal(peace.affinity, before)
 
 
@@ -389,7 +395,7 @@ def test_wedge_courts_the_rival_blocs_junior_partner():
     m = model(strategy_USA="wedge", strategy_CHN="", strategy_RUS="", wedge_strength=1.0)
     usa, rus, gbr = (m.row[c] for c in ("USA", "RUS", "GBR"))
     affinity, sanctions = m.affinity.copy(), m.sanctions.copy()
-    m.act_great_powers()
+    act_great_powers(m)
     assert m.affinity[usa, rus] == pytest.approx(
         affinity[usa, rus] + 0.1 * (1 - affinity[usa, rus])
     )

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import Country, WorldModel, synthetic_world
+from sim import Country, WorldModel, diplomacy, synthetic_world, trade
 from sim.outcomes import TRACKED_ACTORS
 from sim.trade import Gravity
 
@@ -121,7 +121,7 @@ def test_sanctions_cut_trade_and_cost_growth_next_year():
     sanctioned = WorldModel(shock_sd=0.0, rng=0, **QUIET)
     usa, rus, fra = (index(sanctioned, c) for c in ("USA", "RUS", "FRA"))
     sanctioned.sanctions[usa, rus] = 1.0  # an embargo cuts flows both ways
-    sanctioned.trade()
+    trade.update_trade(sanctioned)
     assert sanctioned.trade_usd[usa, rus] == 0 and sanctioned.trade_usd[rus, usa] == 0
     assert sanctioned.trade_usd[fra, rus] == free.trade_usd[fra, rus]
     free.step()
@@ -256,13 +256,11 @@ def test_mesa_batch_run_convention():
 def test_powers_inside_blocs_add_nothing_to_the_common_threat():
     # the model leaves them out of the common-threat term; the affinity target must be the
     # same as over every group, also in years when Russia leaves its bloc (a strong wedge)
-    from sim import diplomacy
-
     model = WorldModel(rng=3, strategy_USA="contain+wedge", wedge_strength=1.0)
     left = False
     for _ in range(15):
         model.step()
-        target = model._affinity_target()  # refreshes the bloc relations first
+        target = diplomacy.model_affinity_target(model)  # refreshes the bloc relations first
         every_group = np.hstack([model.bloc_threat, model.power_threat])
         full = diplomacy.affinity_target(
             model._affinity_base,

@@ -12,18 +12,24 @@ hedging, Kuik (2008) "The Essence of Hedging", Contemporary Southeast Asia 30(2)
 ideological alignment, Bailey, Strezhnev & Voeten (2017) ideal points; economic alignment,
 Keohane & Nye (1977) "Power and Interdependence"; landscape, Axelrod & Bennett (1993) "A
 Landscape Theory of Aggregation", British Journal of Political Science 23(2).
+
+Entry point: `align(model)`, the alignment phase of the year.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from sim.blocs import EURASIAN_TREATY_PARTNERS, US_TREATY_ALLIES
+from sim.blocs import EURASIAN_TREATY_PARTNERS, US_TREATY_ALLIES, bloc_sums
 from sim.registry import registrar
+
+if TYPE_CHECKING:
+    from sim.model import WorldModel
 
 
 @dataclass(frozen=True)
@@ -211,3 +217,53 @@ def choose(
     total = scores + noise
     total[np.arange(len(current)), current] += switching_cost
     return total.argmax(axis=1)
+
+
+def alignment_context(model: WorldModel) -> AlignmentContext:
+    """What the alignment strategies see this year."""
+    members = model.membership()
+    cap = model._capability
+    weighted = model.affinity * cap[None, :]
+    np.fill_diagonal(weighted, 0.0)
+    gain = bloc_sums(weighted, members)
+    others = cap @ members - cap[:, None] * members
+    affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
+    two_way = model._two_way_trade
+    total = two_way.sum(axis=1, keepdims=True)
+    trade_share = np.divide(
+        bloc_sums(two_way, members), total, out=np.zeros_like(gain), where=total > 0
+    )
+    bloc_cap = cap @ members
+    centre = np.divide(
+        (cap * model._ideal_point) @ members,
+        bloc_cap,
+        out=np.zeros(len(model.blocs)),
+        where=bloc_cap > 0,
+    )
+    return AlignmentContext(
+        bloc_threat=model.bloc_threat,
+        bloc_capability=bloc_cap,
+        affinity_to_bloc=affinity_to_bloc,
+        trade_share=trade_share,
+        ideology_gap=np.abs(model._ideal_point[:, None] - centre[None, :]),
+        landscape_gain=gain,
+        thresholds=model.thresholds,
+    )
+
+
+def align(model: WorldModel) -> None:
+    """The alignment phase: each country applies its strategy; leaders stay with their blocs."""
+    n_options = len(model.blocs) + 1
+    ctx = alignment_context(model)
+    scores = np.empty((model.n, n_options))
+    for name, who in model._strategy_rows.items():
+        scores[who] = STRATEGIES[name](ctx, who)
+    scores += model.alignment_bonus
+    inactive = np.array([not b.active for b in model.blocs], dtype=bool)
+    scores[:, 1:][:, inactive] = -np.inf
+    noise = model.choice_noise * model.rng.gumbel(size=(model.n, n_options))
+    chosen = choose(scores, model.bloc + 1, model.switching_cost, noise) - 1
+    for b, bloc in enumerate(model.blocs):
+        if bloc.active:
+            chosen[bloc.leader] = b
+    model.bloc = chosen

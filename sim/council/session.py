@@ -24,6 +24,8 @@ Anchors:
 
 Defaults are calibrated to the Council of 2011-2024 (`sim/council/CALIBRATION.md`,
 `sim/data/council_record_2011_2024.csv`). All randomness comes from `model.rng`.
+
+Entry point: `hold_council(model)`, the Council's phase of the year.
 """
 
 from __future__ import annotations
@@ -76,6 +78,24 @@ HOPELESS_DRAFT_SHARE = 0.9
 YES_CUT = -4.0
 NO_CUT = -6.0
 VETO_CUT = -7.5
+
+
+def hold_council(model) -> None:
+    """The Security Council's year: votes on the agenda, then the election.
+
+    Members' agreement in this year's votes feeds next year's affinity drift
+    (`model._covoting`: the seated rows and their pairwise agreement in [-1, 1]).
+    """
+    if model.council is None:
+        return
+    model.council_outcomes = model.council.session(model)
+    record = model.council.drafts[-1]
+    seats, votes = record["seats"], record["votes"]
+    model._covoting = None
+    if len(votes):
+        agreement = (votes[:, :, None] == votes[:, None, :]).mean(axis=0)
+        np.fill_diagonal(agreement, 0.5)  # a member with itself: no term
+        model._covoting = (seats, 2.0 * agreement - 1.0)
 
 
 class Council:
