@@ -27,6 +27,8 @@ INITIAL_BLOCS = ("West", "Eurasia")
 GLOBAL_SOUTH_GROUPS = ("African", "Asia-Pacific", "GRULAC")
 GLOBAL_SOUTH_EXCLUDED = ("CHN", "JPN", "KOR")
 ALIGNMENTS = (*INITIAL_BLOCS, "other", "nonaligned")
+#: The great-power triangle whose affinities are recorded every year.
+GREAT_POWER_PAIRS = (("USA", "CHN"), ("USA", "RUS"), ("RUS", "CHN"))
 
 OUTCOME_NAMES: tuple[str, ...] = (
     "year",
@@ -46,6 +48,10 @@ OUTCOME_NAMES: tuple[str, ...] = (
     *(f"global_south_share_{a}" for a in ALIGNMENTS),
     "intra_bloc_trade_share",
     "non_dollar_trade_share",
+    *(f"non_dollar_share_{c}" for c in ("CHN", "RUS")),
+    *(f"affinity_{a}_{b}" for a, b in GREAT_POWER_PAIRS),
+    "trade_RUS_CHN_usd",
+    "wars_ongoing",
     "year_gdp_CHN_passes_USA",
     "year_capability_CHN_passes_USA",
 )
@@ -145,6 +151,20 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     share = model.non_dollar_share
     outside = 0.5 * (share @ exports + share @ imports)
     out["non_dollar_trade_share"] = float(min(outside / total, 1.0)) if total > 0 else np.nan
+
+    for code in ("CHN", "RUS"):
+        out[f"non_dollar_share_{code}"] = (
+            float(share[model.row[code]]) if code in model.row else np.nan
+        )
+    for a, b in GREAT_POWER_PAIRS:
+        pair = (model.row.get(a), model.row.get(b))
+        out[f"affinity_{a}_{b}"] = float(model.affinity[pair]) if None not in pair else np.nan
+    if "RUS" in model.row and "CHN" in model.row:
+        rus, chn = model.row["RUS"], model.row["CHN"]
+        out["trade_RUS_CHN_usd"] = float(trade[rus, chn] + trade[chn, rus])
+    else:
+        out["trade_RUS_CHN_usd"] = np.nan
+    out["wars_ongoing"] = len(model.conflicts)
 
     for kind, values in (("gdp", gdp), ("capability", cap)):
         if (
