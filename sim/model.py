@@ -34,7 +34,7 @@ from sim.outcomes import (
     yearly_outcomes,
 )
 from sim.powers import INITIAL_SANCTIONS, STATUS_QUO, parse_strategies
-from sim.trade import Gravity, bilateral_resistance
+from sim.trade import Gravity, anchored, bilateral_resistance
 from sim.world import MEMBERSHIPS, World, load_world
 
 #: The great powers whose strategies are parameters (`strategy_USA`, ...).
@@ -70,6 +70,8 @@ class WorldModel(mesa.Model):
         capability_weight_milex: Weight of the military-spending share.
         capability_weight_population: Weight of the population share.
         gdp_elasticity_exporter: Gravity coefficient of exporter log GDP (None: estimated).
+            With any coefficient overridden, the constant is re-anchored so that world trade
+            in the start year stays the estimated equation's (`sim.trade.anchored`).
         gdp_elasticity_importer: Gravity coefficient of importer log GDP (None: estimated).
         distance_elasticity: Gravity coefficient of log distance (None: estimated).
         contiguity_effect: Gravity coefficient of a shared border (None: estimated).
@@ -299,9 +301,9 @@ class WorldModel(mesa.Model):
         self.memberships = {org: table[org].to_numpy(dtype=bool).copy() for org in MEMBERSHIPS}
         self.sanctions = np.zeros((self.n, self.n))
         self.trade_shift = np.zeros((self.n, self.n))
-        self._resistance = bilateral_resistance(
-            self.gravity, world.distance_km, world.contiguity, world.common_language
-        )
+        dyads = (world.distance_km, world.contiguity, world.common_language)
+        self.gravity = anchored(self.gravity, Gravity.estimated(), *dyads, self._gdp_usd)
+        self._resistance = bilateral_resistance(self.gravity, *dyads)
         self._near = diplomacy.proximity(world.distance_km)
         self._ideology = diplomacy.ideological_similarity(self._ideal_point)
         self._trade_without_policy = np.empty((self.n, self.n))

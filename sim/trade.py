@@ -94,6 +94,44 @@ def _estimated_gravity() -> Gravity:
     )
 
 
+def anchored(
+    gravity: Gravity,
+    reference: Gravity,
+    distance_km: np.ndarray,
+    contiguity: np.ndarray,
+    language: np.ndarray,
+    gdp_usd: np.ndarray,
+) -> Gravity:
+    """`gravity` with its constant re-anchored so that world trade at `gdp_usd` is `reference`'s.
+
+    A gravity constant only holds with the coefficients it was estimated with: halving the
+    distance elasticity alone would multiply world trade many times over. So when a user
+    overrides coefficients, the constant is set so that world trade / world GDP in the start
+    year stays what the estimated equation gives (which, by the adding-up property of PPML
+    with year effects, reproduces the observed world total of the estimation year 2014:
+    `sim/data/gravity.md`). Flows are proportional to exp(constant), so the new constant is
+    exact: constant + ln(reference world trade / world trade with the overrides).
+
+    Args:
+        gravity: The coefficients to use (e.g. with overrides).
+        reference: The estimated coefficients.
+        distance_km: (N, N) distances, zero diagonal.
+        contiguity: (N, N) bool.
+        language: (N, N) bool.
+        gdp_usd: GDP (N,) of the start year.
+
+    Returns:
+        `gravity` itself if it equals `reference`, else a copy with the anchored constant.
+    """
+    if gravity == reference:
+        return gravity
+    world_trade = [
+        gravity_flows(bilateral_resistance(g, distance_km, contiguity, language), gdp_usd, g).sum()
+        for g in (reference, gravity)
+    ]
+    return replace(gravity, constant=gravity.constant + np.log(world_trade[0] / world_trade[1]))
+
+
 def bilateral_resistance(
     gravity: Gravity, distance_km: np.ndarray, contiguity: np.ndarray, language: np.ndarray
 ) -> np.ndarray:

@@ -116,6 +116,28 @@ def test_gravity_overrides_reach_the_flows():
         Gravity.estimated().with_overrides(mass=1.0)
 
 
+@pytest.mark.parametrize("factor", [0.5, 2.0])
+@pytest.mark.parametrize(
+    "coefficient, estimate",
+    [
+        ("distance_elasticity", "distance"),
+        ("gdp_elasticity_exporter", "gdp_exporter"),
+        ("gdp_elasticity_importer", "gdp_importer"),
+        ("contiguity_effect", "contiguity"),
+    ],
+)
+def test_gravity_overrides_keep_world_trade_to_gdp(coefficient, estimate, factor):
+    # the constant is re-anchored: world trade / GDP in the first recorded year (the start
+    # year, that of the data) is the estimated equation's, however the coefficients are set (unanchored, halving the distance
+    # elasticity multiplies world trade about fifteen times)
+    value = factor * getattr(Gravity.estimated(), estimate)
+    base, changed = WorldModel(rng=0, **QUIET), WorldModel(rng=0, **QUIET, **{coefficient: value})
+    ratio = [m.outcomes["trade_world_usd"] / m.outcomes["gdp_world_usd"] for m in (base, changed)]
+    assert ratio[1] == pytest.approx(ratio[0], rel=0.01)
+    assert getattr(changed.gravity, estimate) == value  # the override itself is kept
+    assert changed.gravity.constant != base.gravity.constant
+
+
 def test_sanctions_cut_trade_and_cost_growth_next_year():
     free = WorldModel(shock_sd=0.0, rng=0, **QUIET)
     sanctioned = WorldModel(shock_sd=0.0, rng=0, **QUIET)
