@@ -128,8 +128,8 @@ def test_gravity_overrides_reach_the_flows():
 )
 def test_gravity_overrides_keep_world_trade_to_gdp(coefficient, estimate, factor):
     # the constant is re-anchored: world trade / GDP in the first recorded year (the start
-    # year, that of the data) is the estimated equation's, however the coefficients are set (unanchored, halving the distance
-    # elasticity multiplies world trade about fifteen times)
+    # year, that of the data) is the estimated equation's, however the coefficients are set
+    # (unanchored, halving the distance elasticity multiplies world trade about 15 times)
     value = factor * getattr(Gravity.estimated(), estimate)
     base, changed = WorldModel(rng=0, **QUIET), WorldModel(rng=0, **QUIET, **{coefficient: value})
     ratio = [m.outcomes["trade_world_usd"] / m.outcomes["gdp_world_usd"] for m in (base, changed)]
