@@ -75,10 +75,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Rebuild the shipped scenario tables and the gravity calibration from the public sources.
+# Rebuild the shipped scenario tables, the gravity calibration and the war-termination hazard
+# from the public sources, and the finance fit from its shipped record.
 data: $(STAMP)
 	$(BIN)/python scripts/build_world_2024.py --sources $(SOURCES) --out sim/data/world_2024
 	$(BIN)/python scripts/estimate_gravity.py --sources $(SOURCES) --out sim/data
+	$(BIN)/python scripts/estimate_war_hazard.py --sources $(SOURCES) --out sim/data
+	$(BIN)/python -m experiments.finance_calibration --out sim/data
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache .hypothesis

@@ -13,8 +13,8 @@ Groups map to `WorldModel` keyword arguments:
 - `scenario`: `name` (a shipped scenario or `custom`) and `path` -> `scenario`;
 - `alignment`: `strategy`, `mixed_alignment` and the thresholds -> `alignment`,
   `mixed_alignment`, `switching_cost`, `choice_noise`, `*_threshold`, `ideological_tolerance`;
-- `powers`: `USA`, `CHN`, `RUS` (lists of strategies), `wedge_strength` -> `strategy_USA`,
-  `strategy_CHN`, `strategy_RUS`, `wedge_strength`;
+- `powers`: `USA`, `CHN`, `RUS` (lists of strategies), `wedge_strength`, `wedge_target` ->
+  `strategy_USA`, `strategy_CHN`, `strategy_RUS`, `wedge_strength`, `wedge_target`;
 - `council`: `rule` (None: no Council) and the other `council_*` arguments, unprefixed;
 - `events`: `name` (a named set) or `custom` (a list of events) -> `events`;
 - `model`: every other argument, under its own name.
@@ -61,6 +61,8 @@ ALIGNMENT_ARGUMENTS = (
     "economic_threshold",
 )
 COUNCIL_PREFIX = "council_"
+#: The wedge's arguments, in the `powers` group beside the strategies.
+WEDGE = ("wedge_strength", "wedge_target")
 
 
 class ConfigError(ValueError):
@@ -133,11 +135,11 @@ PowersConfig = make_dataclass(
     "PowersConfig",
     [
         *((code, list[PowerStrategyName], _power_default(code)) for code in GREAT_POWERS),
-        ("wedge_strength", float, _field("wedge_strength")),
+        *((name, _config_type(SIGNATURE[name].annotation), _field(name)) for name in WEDGE),
     ],
     module=__name__,
 )
-PowersConfig.__doc__ = "Each great power's strategies (a list) and the wedge strength."
+PowersConfig.__doc__ = "Each great power's strategies (a list), the wedge's strength and target."
 
 #: Council keys and the `WorldModel` argument each sets (`rule` -> `council_rule`, ...).
 COUNCIL_ARGUMENTS = {
@@ -174,7 +176,7 @@ GROUPED = (
     "alignment",
     *ALIGNMENT_ARGUMENTS,
     *(f"strategy_{code}" for code in GREAT_POWERS),
-    "wedge_strength",
+    *WEDGE,
     *COUNCIL_ARGUMENTS.values(),
     "events",
     "record_countries",
@@ -277,7 +279,7 @@ def model_kwargs(cfg: DictConfig | dict) -> dict[str, Any]:
         "alignment": strategy,
         **alignment,
         **{f"strategy_{code}": tuple(c["powers"][code]) for code in GREAT_POWERS},
-        "wedge_strength": c["powers"]["wedge_strength"],
+        **{name: c["powers"][name] for name in WEDGE},
         **{name: council[key] for key, name in COUNCIL_ARGUMENTS.items()},
         "events": events["custom"] if events["custom"] is not None else events["name"],
         **c["model"],

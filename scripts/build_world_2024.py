@@ -4,7 +4,10 @@ Reads the public source files collected in ``../shared/data`` (see the README th
 provenance) and writes, deterministically (same bytes on every run):
 
 * ``sim/data/world_2024/countries.csv``: one row per UN member state (193), sorted by iso3;
-* ``sim/data/world_2024/dyads.parquet``: one row per unordered pair of members (18,528);
+* ``sim/data/world_2024/dyads.parquet``: one row per unordered pair of members (18,528):
+  distance, contiguity, common language and the security relations (ongoing strategic
+  rivalry, ATOP defence pact and any alliance, years of militarized disputes and of armed
+  conflict on opposite sides; see :func:`add_security`, whose scenario year is a parameter);
 * ``sim/data/DATA.md``: sources, licences, citations, column derivations and every
   gap-filling rule together with the countries it touched (computed by this script).
 
@@ -67,6 +70,68 @@ LANGUAGE_PROXY = {"MNE": "SRB", "LIE": "AUT", "MCO": "FRA", "SSD": "UGA"}
 #: and Montenegro (Albania now borders Montenegro only), its SDN is Sudan before South
 #: Sudan's independence (Kenya, Uganda and DR Congo now border South Sudan only).
 STALE_BORDERS = {("ALB", "SRB"), ("KEN", "SDN"), ("SDN", "UGA"), ("COD", "SDN")}
+
+# ---- security relations of the dyads (rivalries, alliances, disputes, armed conflicts) ----
+#: Last year the Thompson-Sakuwa-Suhas strategic-rivalry data code: a rivalry whose `end` is
+#: this year was still going when the coding stopped, so it counts as ongoing at any later
+#: scenario year (the build checks that no rivalry ends later).
+RIVALRY_CODED_THROUGH = 2020
+#: Code errors in the rivalry file, corrected: tssr_id -> (rivalry name, column, code in the
+#: file, correct COW code, why).
+TSS_CODE_FIXES = {
+    165: ("Eguatorial Guinea-Gabon", "ccode1", 438, 411,
+          "the Equatorial Guinea-Gabon rivalry is coded 438, which is Guinea; Equatorial"
+          " Guinea is COW 411"),
+}  # fmt: skip
+#: ATOP obligation columns; `alliance` is any of them, `defense_pact` the first.
+ATOP_OBLIGATIONS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+#: Length in years of the windows of `dispute_years` (GML MID) and `conflict_years` (UCDP).
+DISPUTE_WINDOW = 10
+CONFLICT_WINDOW = 10
+#: Security columns of the dyad table, in file order.
+SECURITY_COLUMNS = ("rivalry", "defense_pact", "alliance", "dispute_years", "conflict_years")
+#: Pairs shown in DATA.md (iso3_a < iso3_b).
+SECURITY_EXAMPLES = [
+    ("CHN", "IND"), ("IND", "PAK"), ("KOR", "PRK"), ("IRN", "SAU"), ("RUS", "USA"),
+    ("CHN", "USA"), ("RUS", "UKR"), ("ARM", "AZE"), ("JPN", "USA"), ("KOR", "USA"),
+    ("GRC", "TUR"), ("ISR", "SYR"), ("DEU", "FRA"), ("AUS", "NZL"), ("CHL", "NOR"),
+]  # fmt: skip
+#: Correlates of War codes (rivalries, ATOP, MID) of former states whose records are read
+#: as those of the member that continues them.
+COW_CONTINUED = {
+    260: ("DEU", "German Federal Republic (West Germany), 1955-1990; Germany is COW 255 from"
+                 " 1990"),
+    678: ("YEM", "Yemen Arab Republic (North Yemen), to 1990; Yemen is COW 679 from 1990"),
+}  # fmt: skip
+#: COW codes of states that are not UN members in 2024: their records are dropped (counted).
+COW_NON_MEMBERS = {
+    265: "German Democratic Republic (to 1990)",
+    315: "Czechoslovakia (to 1992)",
+    347: "Kosovo",
+    680: "Yemen People's Republic (South Yemen, to 1990)",
+    713: "Taiwan",
+    817: "Republic of Vietnam (South Vietnam, to 1975)",
+}
+#: Members whose code in UCDP differs from `gw_code` in countries_2024.csv:
+#: iso3 -> (gw_code in countries_2024.csv, code UCDP uses, why).
+UCDP_CODE_FIXES = {
+    "CZE": (315, 316, "Gleditsch-Ward 315 is Czechoslovakia (to 1992), the Czech Republic 316"),
+    "SRB": (340, 345, "UCDP keeps 345 (Yugoslavia, then Serbia and Montenegro) for Serbia;"
+                      " the Gleditsch-Ward list has 340 from 2006"),
+    "VNM": (817, 816, "816 is Vietnam (the Democratic Republic, North Vietnam until 1976),"
+                      " 817 the Republic of Vietnam (to 1975)"),
+    "YEM": (680, 678, "678 is Yemen (the Arab Republic, continued by unified Yemen in 1990),"
+                      " 680 South Yemen (to 1990)"),
+}  # fmt: skip
+#: UCDP (Gleditsch-Ward) codes of states that are not UN members in 2024: dropped (counted).
+UCDP_NON_MEMBERS = {
+    315: "Czechoslovakia (to 1992)",
+    347: "Kosovo",
+    680: "South Yemen (to 1990)",
+    713: "Taiwan",
+    751: "Hyderabad (1947-1948)",
+    817: "Republic of Vietnam (to 1975)",
+}
 
 CONTINENT_TO_REGION = {
     "Africa": "Africa",
@@ -708,9 +773,337 @@ def write_dyads(dy: pd.DataFrame, path: Path) -> None:
         "contiguity": pa.array(dy["contiguity"].to_numpy(bool), pa.bool_()),
         "common_language": pa.array(dy["common_language"].to_numpy(bool), pa.bool_()),
         "cepii": pa.array(dy["cepii"].to_numpy(bool), pa.bool_()),
+        **{c: pa.array(dy[c].to_numpy(bool), pa.bool_())
+           for c in ("rivalry", "defense_pact", "alliance")},
+        **{c: pa.array(dy[c].to_numpy(np.int64), pa.int64())
+           for c in ("dispute_years", "conflict_years")},
     })  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path, compression="zstd", write_statistics=True)
+
+
+# --------------------------------------------------------------------------- security relations
+
+
+def member_codes(src: Path, iso: pd.Index) -> tuple[dict[int, str], dict[int, str], dict[str, int]]:
+    """Code tables of the members: COW codes and the codes UCDP uses, each to iso3.
+
+    COW codes are ``cow_code`` of ``countries_2024.csv`` plus the former states of
+    ``COW_CONTINUED``; UCDP codes are its ``gw_code`` with the corrections of
+    ``UCDP_CODE_FIXES``.
+
+    Args:
+        src: Directory holding the source files.
+        iso: The members (iso3), for a cross-check.
+
+    Returns:
+        ``(cow, ucdp, listed)``: COW code -> iso3, UCDP code -> iso3, and iso3 -> the
+        ``gw_code`` listed in ``countries_2024.csv``.
+    """
+    base = read_csv(src / "countries_2024.csv").set_index("iso3")
+    require(sorted(base.index) == sorted(iso), "countries_2024.csv: members differ")
+    for col in ("cow_code", "gw_code"):
+        require(base[col].notna().all(), f"countries_2024.csv: {col} has gaps")
+        require(base[col].is_unique, f"countries_2024.csv: {col} is not unique")
+    cow = {int(c): i for i, c in base["cow_code"].items()}
+    for code, (member, _) in COW_CONTINUED.items():
+        require(code not in cow, f"COW {code} is a member's own code")
+        require(member in base.index, f"COW {code}: {member} is not a member")
+        cow[code] = member
+    listed = base["gw_code"].astype(int).to_dict()
+    gw = dict(listed)
+    for member, (in_file, used, _) in UCDP_CODE_FIXES.items():
+        require(gw[member] in (in_file, used),
+                f"countries_2024.csv: gw_code of {member} is {gw[member]}, expected {in_file}"
+                f" (or {used})")  # fmt: skip
+        gw[member] = used
+    ucdp = {c: i for i, c in gw.items()}
+    require(len(ucdp) == len(gw), "UCDP codes are not unique after the corrections")
+    for codes, non in ((cow, COW_NON_MEMBERS), (ucdp, UCDP_NON_MEMBERS)):
+        clash = sorted(set(codes) & set(non))
+        require(not clash, f"codes listed both as members and as non-members: {clash}")
+    return cow, ucdp, listed
+
+
+def code_to_iso(
+    codes: pd.Series, members: dict[int, str], non_members: dict[int, str], source: str
+) -> pd.Series:
+    """Map state codes to member iso3 (missing for a known non-member); fail on any other.
+
+    Args:
+        codes: Codes as read (numbers, possibly floats such as ``2.0``).
+        members: Code -> iso3 of the members.
+        non_members: Code -> name of the known states that are not UN members.
+        source: File name for error messages.
+
+    Returns:
+        iso3, or missing (NaN) for a known non-member; same index.
+    """
+    require(codes.notna().all(), f"{source}: missing state codes")
+    as_float = codes.astype(float)
+    require((as_float == np.round(as_float)).all(), f"{source}: non-integer state codes")
+    as_int = as_float.astype(int)
+    unknown = sorted(set(as_int) - set(members) - set(non_members))
+    require(not unknown, f"{source}: state codes {unknown} are neither UN members nor known"
+                         " non-members; add a documented rule")  # fmt: skip
+    return as_int.map(lambda c: members.get(c))
+
+
+def member_pairs(
+    df: pd.DataFrame,
+    col_a: str,
+    col_b: str,
+    members: dict[int, str],
+    non_members: dict[int, str],
+    source: str,
+    dropped: dict[str, int],
+) -> pd.DataFrame:
+    """Replace two state-code columns by the member pair ``iso3_a < iso3_b``.
+
+    Rows involving a non-member are dropped and counted in ``dropped`` (by state).
+
+    Args:
+        df: Records with two code columns.
+        col_a: First code column.
+        col_b: Second code column.
+        members: Code -> iso3 of the members.
+        non_members: Code -> name of known non-members.
+        source: File name for error messages.
+        dropped: Updated in place: ``"name (code)"`` -> number of records dropped.
+
+    Returns:
+        The kept records with ``iso3_a``, ``iso3_b`` added.
+    """
+    a = code_to_iso(df[col_a], members, non_members, source)
+    b = code_to_iso(df[col_b], members, non_members, source)
+    keep = a.notna() & b.notna()
+    for col, iso in ((col_a, a), (col_b, b)):
+        for code in sorted(df.loc[iso.isna(), col].astype(int)):
+            key = f"{non_members[code]} ({code})"
+            dropped[key] = dropped.get(key, 0) + 1
+    out = df[keep].copy()
+    a, b = a[keep], b[keep]
+    require((a != b).all(), f"{source}: a state paired with itself after mapping codes")
+    out["iso3_a"] = np.where(a < b, a, b)
+    out["iso3_b"] = np.where(a < b, b, a)
+    return out
+
+
+def ongoing_rivalries(
+    src: Path, cow: dict[int, str], year: int, stats: dict
+) -> set[tuple[str, str]]:
+    """Member pairs in a strategic rivalry ongoing at ``year`` (TSS 2022).
+
+    A rivalry is ongoing at ``year`` if ``start <= year`` and either ``end >= year`` or
+    ``end`` is ``RIVALRY_CODED_THROUGH`` (still going when the coding stopped).
+
+    Args:
+        src: Directory holding the source files.
+        cow: COW code -> iso3.
+        year: Scenario year.
+        stats: Updated with counts for DATA.md.
+
+    Returns:
+        The pairs ``(iso3_a, iso3_b)``, ``iso3_a < iso3_b``.
+    """
+    name = "tss_strategic_rivalries.csv"
+    r = read_csv(src / name)
+    cols = ["ccode1", "ccode2", "start", "end"]
+    require(r[cols].notna().all().all(), f"{name}: gaps in {cols}")
+    for tssr_id, (rivalry, col, wrong, right, _) in TSS_CODE_FIXES.items():
+        row = r.index[r["tssr_id"] == tssr_id]
+        require(len(row) == 1 and r.at[row[0], "rivalry"] == rivalry
+                and int(r.at[row[0], col]) == wrong,
+                f"{name}: tssr_id {tssr_id} is no longer {rivalry!r} with {col} {wrong};"
+                " review TSS_CODE_FIXES")  # fmt: skip
+        r.at[row[0], col] = right
+    require((r["ccode1"] < r["ccode2"]).all(), f"{name}: expected ccode1 < ccode2")
+    require(int(r["end"].max()) == RIVALRY_CODED_THROUGH,
+            f"{name}: latest end {int(r['end'].max())}, expected {RIVALRY_CODED_THROUGH}"
+            " (update RIVALRY_CODED_THROUGH and DATA.md)")  # fmt: skip
+    on = r[(r["start"] <= year) & ((r["end"] >= year) | (r["end"] == RIVALRY_CODED_THROUGH))]
+    dropped: dict[str, int] = {}
+    pairs = member_pairs(on, "ccode1", "ccode2", cow, COW_NON_MEMBERS, name, dropped)
+    kept = set(pairs.index)
+    stats["rivalry_ongoing"] = len(on)
+    stats["rivalry_dropped"] = dropped
+    stats["rivalry_dropped_names"] = sorted(on.loc[~on.index.isin(kept), "rivalry"])
+    stats["rivalry_coded_to_end"] = int((on["end"] == RIVALRY_CODED_THROUGH).sum())
+    ended = r[r["end"].between(year - 10, year - 1) & (r["end"] < RIVALRY_CODED_THROUGH)]
+    stats["rivalry_ended_recently"] = [
+        f"{x.rivalry} ({int(x.end)})" for x in ended.sort_values(["end", "rivalry"]).itertuples()
+    ]
+    return set(zip(pairs["iso3_a"], pairs["iso3_b"], strict=True))
+
+
+def atop_obligations(
+    src: Path, cow: dict[int, str], year: int, stats: dict
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Member pairs with an ATOP defence obligation, and with any ATOP obligation.
+
+    Uses the last ATOP year at or before ``year``; either direction of the directed dyad.
+
+    Args:
+        src: Directory holding the source files.
+        cow: COW code -> iso3.
+        year: Scenario year.
+        stats: Updated with the year used and counts.
+
+    Returns:
+        ``(defense, alliance)``: sets of pairs ``iso3_a < iso3_b``.
+    """
+    name = "atop_alliance_dyad_year_1990_2018.csv.gz"
+    a = read_csv(src / name)
+    require(a[list(ATOP_OBLIGATIONS)].isin([0, 1]).all().all(), f"{name}: flags not 0/1")
+    years = a.loc[a["year"] <= year, "year"]
+    require(len(years) > 0, f"{name}: no year at or before {year}")
+    atop_year = int(years.max())
+    a = a[a["year"] == atop_year]
+    dropped: dict[str, int] = {}
+    a = member_pairs(a, "ccode1", "ccode2", cow, COW_NON_MEMBERS, name, dropped)
+    any_obligation = (a[list(ATOP_OBLIGATIONS)] == 1).any(axis=1)
+    stats["atop_year"] = atop_year
+    stats["atop_dropped"] = dropped
+    stats["atop_rows_no_obligation"] = int((~any_obligation).sum())
+
+    def pairs(sel: pd.Series) -> set[tuple[str, str]]:
+        return set(zip(a.loc[sel, "iso3_a"], a.loc[sel, "iso3_b"], strict=True))
+
+    return pairs(a["atop_defense"] == 1), pairs(any_obligation)
+
+
+def dispute_years(src: Path, cow: dict[int, str], year: int, stats: dict) -> pd.Series:
+    """Years with an ongoing militarized dispute, per member pair (GML MID v2).
+
+    The window is the ``DISPUTE_WINDOW`` years ending at the last year the data cover at or
+    before ``year``.
+
+    Args:
+        src: Directory holding the source files.
+        cow: COW code -> iso3.
+        year: Scenario year.
+        stats: Updated with the window and counts.
+
+    Returns:
+        Number of distinct years, indexed by ``(iso3_a, iso3_b)`` (pairs with none absent).
+    """
+    name = "gml_mid_dyad_year_disputes.csv.gz"
+    m = read_csv(src / name)
+    last = min(year, int(m["year"].max()))
+    first = last - DISPUTE_WINDOW + 1
+    require(int(m["year"].min()) <= first, f"{name}: does not cover {first}-{last}")
+    m = m[m["year"].between(first, last) & (m["gmlmidongoing"] == 1)]
+    dropped: dict[str, int] = {}
+    m = member_pairs(m, "ccode1", "ccode2", cow, COW_NON_MEMBERS, name, dropped)
+    stats["mid_window"] = (first, last)
+    stats["mid_dropped"] = dropped
+    years = m.drop_duplicates(["iso3_a", "iso3_b", "year"])
+    return years.groupby(["iso3_a", "iso3_b"]).size()
+
+
+def ucdp_codes(text: str) -> list[int]:
+    """Parse a UCDP side cell: empty, one code, or a comma-separated list (``"2, 200"``).
+
+    Args:
+        text: The cell as text.
+
+    Returns:
+        The codes.
+    """
+    out = []
+    for part in str(text).split(","):
+        part = part.strip()
+        if part:
+            value = float(part)
+            require(value == round(value), f"UCDP: non-integer state code {part!r}")
+            out.append(int(value))
+    return out
+
+
+def conflict_years(src: Path, ucdp: dict[int, str], year: int, stats: dict) -> pd.Series:
+    """Years in which two members fought on opposite sides of a UCDP/PRIO armed conflict.
+
+    Side A is ``gwno_a`` and ``gwno_a_2nd`` (secondary supporters), side B ``gwno_b`` and
+    ``gwno_b_2nd``; every state of side A is paired with every state of side B, in every
+    conflict type (an intrastate conflict has states on side B only when they support the
+    rebels). The file has one row per combination of parties, so sides are collected over
+    all rows of a conflict-year. The window is the ``CONFLICT_WINDOW`` years ending at the
+    last year the data cover at or before ``year``.
+
+    Args:
+        src: Directory holding the source files.
+        ucdp: UCDP code -> iso3.
+        year: Scenario year.
+        stats: Updated with the window and counts.
+
+    Returns:
+        Number of distinct years, indexed by ``(iso3_a, iso3_b)`` (pairs with none absent).
+    """
+    name = "ucdp_armed_conflict.csv.gz"
+    u = pd.read_csv(src / name, dtype=str, keep_default_na=False)
+    u["year"] = pd.to_numeric(u["year"], errors="raise").astype(int)
+    last = min(year, int(u["year"].max()))
+    first = last - CONFLICT_WINDOW + 1
+    require(int(u["year"].min()) <= first, f"{name}: does not cover {first}-{last}")
+    u = u[u["year"].between(first, last)]
+    records = []
+    for (cid, y), rows in u.groupby(["conflict_id", "year"], sort=True):
+        side_a = {c for col in ("gwno_a", "gwno_a_2nd") for v in rows[col] for c in ucdp_codes(v)}
+        side_b = {c for col in ("gwno_b", "gwno_b_2nd") for v in rows[col] for c in ucdp_codes(v)}
+        require(len(side_a) > 0, f"{name}: conflict {cid}, {y}: no state on side A")
+        records += [(cid, y, a, b) for a in sorted(side_a) for b in sorted(side_b) if a != b]
+    pairs = pd.DataFrame(records, columns=["conflict_id", "year", "code_a", "code_b"])
+    dropped: dict[str, int] = {}
+    pairs = member_pairs(pairs, "code_a", "code_b", ucdp, UCDP_NON_MEMBERS, name, dropped)
+    stats["ucdp_window"] = (first, last)
+    stats["ucdp_conflict_years"] = int(u.groupby(["conflict_id", "year"]).ngroups)
+    stats["ucdp_dropped"] = dropped
+    years = pairs.drop_duplicates(["iso3_a", "iso3_b", "year"])
+    return years.groupby(["iso3_a", "iso3_b"]).size()
+
+
+def add_security(
+    src: Path, dy: pd.DataFrame, year: int = SCENARIO_YEAR
+) -> tuple[pd.DataFrame, dict]:
+    """Add the security columns (``SECURITY_COLUMNS``) to the dyad table for ``year``.
+
+    Args:
+        src: Directory holding the source files.
+        dy: The dyad table (``iso3_a < iso3_b``, every pair of members once).
+        year: Scenario year.
+
+    Returns:
+        The table with the new columns, and the build statistics for DATA.md.
+    """
+    iso = pd.Index(sorted(set(dy["iso3_a"]) | set(dy["iso3_b"])))
+    cow, ucdp, listed = member_codes(src, iso)
+    stats: dict = {"year": year}
+    rivals = ongoing_rivalries(src, cow, year, stats)
+    defense, alliance = atop_obligations(src, cow, year, stats)
+    disputes = dispute_years(src, cow, year, stats)
+    conflicts = conflict_years(src, ucdp, year, stats)
+    key = pd.MultiIndex.from_arrays([dy["iso3_a"], dy["iso3_b"]])
+    known = set(key)
+    for label, pairs in (
+        ("rivalry", rivals),
+        ("defense_pact", defense),
+        ("alliance", alliance),
+        ("dispute_years", disputes.index),
+        ("conflict_years", conflicts.index),
+    ):
+        stray = sorted(set(pairs) - known)
+        require(not stray, f"{label}: pairs not in the dyad table: {stray[:5]}")  # fmt: skip
+    out = dy.copy()
+    out["rivalry"] = key.isin(list(rivals))
+    out["defense_pact"] = key.isin(list(defense))
+    out["alliance"] = key.isin(list(alliance))
+    out["dispute_years"] = disputes.reindex(key, fill_value=0).to_numpy(np.int64)
+    out["conflict_years"] = conflicts.reindex(key, fill_value=0).to_numpy(np.int64)
+    require((out["alliance"] | ~out["defense_pact"]).all(), "a defence pact outside `alliance`")
+    require(out["dispute_years"].between(0, DISPUTE_WINDOW).all(), "dispute_years range")
+    require(out["conflict_years"].between(0, CONFLICT_WINDOW).all(), "conflict_years range")
+    stats["cow"], stats["ucdp"], stats["gw_listed"] = cow, ucdp, listed
+    return out, stats
 
 
 # --------------------------------------------------------------------------- DATA.md
@@ -736,7 +1129,8 @@ SOURCES = [
     [
         "`countries_2024.csv`",
         "names, continent, UN subregion, COW code, latest World Bank GDP and its year,"
-        " 2024 GDP per capita (North Korea imputation); cross-checks",
+        " 2024 GDP per capita (North Korea imputation); cross-checks; COW and"
+        " Gleditsch-Ward codes of the dyad security columns",
         "Project compilation of the sources below; each column keeps its source's terms.",
     ],
     [
@@ -812,10 +1206,231 @@ SOURCES = [
         'Central Intelligence Agency, *The World Factbook*, "Land boundaries" entries'
         " (public domain).",
     ],
+    [
+        "`tss_strategic_rivalries.csv`",
+        "dyad `rivalry`",
+        "Strategic rivalries 1494-2020: Thompson, William R., Kentaro Sakuwa, and Prashant"
+        " Hosur Suhas (2022), *Analyzing Strategic Rivalries in World Politics: Types of"
+        " Rivalry, Regional Variation, and Escalation/De-escalation*, Springer; as"
+        " distributed in the `peacesciencer` R package (`tss_rivalries`): Miller, Steven V."
+        ' (2022), "peacesciencer: An R Package for Quantitative Peace Science Research",'
+        " *Conflict Management and Peace Science* 39(6): 755-779. Free for research with"
+        " citation. COW state codes.",
+    ],
+    [
+        "`atop_alliance_dyad_year_1990_2018.csv.gz`",
+        "dyad `defense_pact`, `alliance`",
+        "Alliance Treaty Obligations and Provisions (ATOP) v5, directed dyad-years"
+        " 1990-2018, via `peacesciencer` (Miller 2022, above). Leeds, Brett Ashley, Jeffrey"
+        ' M. Ritter, Sara McLaughlin Mitchell, and Andrew G. Long (2002), "Alliance Treaty'
+        ' Obligations and Provisions, 1815-1944", *International Interactions* 28(3):'
+        " 237-260. Free with citation. COW state codes.",
+    ],
+    [
+        "`gml_mid_dyad_year_disputes.csv.gz`",
+        "dyad `dispute_years`",
+        "Gibler-Miller-Little (GML) Militarized Interstate Dispute data v2, non-directed"
+        " dyad-years 1946-2010, via `peacesciencer` (Miller 2022, above). Gibler, Douglas M.,"
+        ' Steven V. Miller, and Erin K. Little (2016), "An Analysis of the Militarized'
+        ' Interstate Dispute (MID) Dataset, 1816-2001", *International Studies Quarterly*'
+        " 60(4): 719-730. Free with citation. COW state codes.",
+    ],
+    [
+        "`ucdp_armed_conflict.csv.gz`",
+        "dyad `conflict_years`",
+        "UCDP/PRIO Armed Conflict Dataset, conflict-years 1946-2024, Uppsala Conflict Data"
+        " Program, CC BY 4.0. Gleditsch, Nils Petter, Peter Wallensteen, Mikael Eriksson,"
+        ' Margareta Sollenberg, and Håvard Strand (2002), "Armed Conflict 1946-2001: A New'
+        ' Dataset", *Journal of Peace Research* 39(5): 615-637. Davies, Shawn, Therése'
+        ' Pettersson, Margareta Sollenberg, and Magnus Öberg (2025), "Organized violence'
+        ' 1989-2024, and the challenges of identifying civilian victims", *Journal of Peace'
+        " Research* 62(4): 1223-1240. Gleditsch-Ward state codes as UCDP uses them.",
+    ],
 ]
 
 
-def render_data_md(df: pd.DataFrame, dy: pd.DataFrame, log: GapLog, stats: dict) -> str:
+def fmt_dropped(dropped: dict[str, int]) -> str:
+    """Format the records dropped for non-members, e.g. ``Taiwan (713): 20``, or ``none``.
+
+    Args:
+        dropped: ``"name (code)"`` -> number of records.
+
+    Returns:
+        The text.
+    """
+    return ", ".join(f"{k}: {v}" for k, v in sorted(dropped.items())) or "none"
+
+
+def security_column_rows(dy: pd.DataFrame, sec: dict) -> list[list[str]]:
+    """Rows of the dyad column table for the security columns.
+
+    Args:
+        dy: The dyad table.
+        sec: Statistics from :func:`add_security`.
+
+    Returns:
+        Table rows.
+    """
+    year, atop = sec["year"], sec["atop_year"]
+    n = {c: int((dy[c] > 0).sum()) for c in SECURITY_COLUMNS}
+    (m0, m1), (u0, u1) = sec["mid_window"], sec["ucdp_window"]
+    return [
+        ["`rivalry`", f"True if the pair is in a strategic rivalry ongoing in {year}"
+         " (Thompson, Sakuwa & Suhas 2022): `start` <= scenario year and either `end` >="
+         f" scenario year or `end` = {RIVALRY_CODED_THROUGH}, the last year the data code"
+         " (a rivalry still going then is taken to continue). Pairs True:"
+         f" {n['rivalry']:,}."],
+        ["`defense_pact`", "True if ATOP v5 codes a defence obligation (`atop_defense` = 1)"
+         f" in either direction of the directed dyad in {atop}, the last ATOP year at or"
+         f" before the scenario year. Pairs True: {n['defense_pact']:,}."],
+        ["`alliance`", "True if ATOP codes any obligation (defence, offence, neutrality,"
+         f" non-aggression or consultation) in either direction in {atop}; includes every"
+         f" `defense_pact`. Pairs True: {n['alliance']:,}."],
+        ["`dispute_years`", f"Number of years in {m0}-{m1}, the last {DISPUTE_WINDOW}"
+         " years the GML MID v2 data cover up to the scenario year, with a militarized"
+         " interstate dispute ongoing between the two (`gmlmidongoing` = 1); whole number"
+         f" 0-{DISPUTE_WINDOW}. Pairs above 0: {n['dispute_years']:,}."],
+        ["`conflict_years`", f"Number of years in {u0}-{u1} ({CONFLICT_WINDOW} years up to"
+         " the scenario year) in which the two were on opposite sides of a UCDP/PRIO armed"
+         " conflict: one on side A (`gwno_a` or a secondary party `gwno_a_2nd`), the other"
+         " on side B (`gwno_b` or `gwno_b_2nd`); every conflict type, so an intrastate"
+         " conflict counts where a state supports the rebels with troops (side B)."
+         f" Whole number 0-{CONFLICT_WINDOW}. Pairs above 0: {n['conflict_years']:,}."],
+    ]  # fmt: skip
+
+
+def render_security_md(dy: pd.DataFrame, sec: dict) -> str:
+    """Render the section on the dyads' security relations and the state-code rules.
+
+    Args:
+        dy: The dyad table.
+        sec: Statistics from :func:`add_security`.
+
+    Returns:
+        Markdown text.
+    """
+    year, atop = sec["year"], sec["atop_year"]
+    (m0, m1), (u0, u1) = sec["mid_window"], sec["ucdp_window"]
+    n = {c: int((dy[c] > 0).sum()) for c in SECURITY_COLUMNS}
+
+    def spread(col: str) -> str:
+        counts = dy.loc[dy[col] > 0, col].value_counts().sort_index()
+        return ", ".join(f"{k}: {v}" for k, v in counts.items())
+
+    rivals = dy[dy["rivalry"]]
+    rival_allied = rivals[rivals["alliance"] & ~rivals["defense_pact"]]
+    rival_defense = rivals[rivals["defense_pact"]]
+
+    def pairs_text(rows: pd.DataFrame) -> str:
+        return ", ".join(f"{a}-{b}" for a, b in zip(rows["iso3_a"], rows["iso3_b"], strict=True))
+
+    by_pair = dy.set_index(["iso3_a", "iso3_b"])
+    examples = md_table(
+        ["Pair", "`rivalry`", "`defense_pact`", "`alliance`", "`dispute_years`",
+         "`conflict_years`"],
+        [[f"{a}-{b}", *(str(by_pair.at[(a, b), c]) for c in SECURITY_COLUMNS)]
+         for a, b in SECURITY_EXAMPLES],
+    )  # fmt: skip
+
+    cow_of: dict[str, list[int]] = {}
+    for code, member in sorted(sec["cow"].items()):
+        cow_of.setdefault(member, []).append(code)
+    ucdp_of = {member: code for code, member in sec["ucdp"].items()}
+    listed = sec["gw_listed"]
+    code_rows = [
+        [m, ", ".join(map(str, cow_of[m])), str(listed[m]), str(ucdp_of[m])]
+        for m in sorted(listed)
+        if cow_of[m] != [listed[m]] or ucdp_of[m] != listed[m]
+    ]
+    codes = md_table(
+        ["Member", "COW codes read as it (rivalries, ATOP, MID)",
+         "`gw_code` in `countries_2024.csv`", "Code read as it in UCDP"],
+        code_rows,
+    )  # fmt: skip
+    fixes = "; ".join(
+        f"{m}: {listed_code} -> {used} ({why})"
+        for m, (listed_code, used, why) in UCDP_CODE_FIXES.items()
+    )
+    continued = "; ".join(f"{c} -> {m} ({why})" for c, (m, why) in COW_CONTINUED.items())
+    tss_fixes = "; ".join(
+        f"tssr_id {k} ({name}): `{col}` {wrong} -> {right} ({why})"
+        for k, (name, col, wrong, right, why) in TSS_CODE_FIXES.items()
+    )
+    return f"""## Security relations of the dyads
+
+The five columns `rivalry`, `defense_pact`, `alliance`, `dispute_years` and
+`conflict_years` describe each pair of members at the scenario year, {year}; the
+functions that build them take the scenario year as a parameter (the windows below move
+with it). Counts over the {len(dy):,} pairs:
+
+* `rivalry`: {n["rivalry"]} pairs; `defense_pact`: {n["defense_pact"]:,}; `alliance`:
+  {n["alliance"]:,}.
+* `dispute_years` above 0: {n["dispute_years"]} pairs (years: pairs, {spread("dispute_years")}).
+* `conflict_years` above 0: {n["conflict_years"]} pairs (years: pairs,
+  {spread("conflict_years")}).
+
+Examples:
+
+{examples}
+
+### Rules and caveats
+
+* **Rivalries.** {sec["rivalry_ongoing"]} rivalries of the file are ongoing at {year}
+  ({sec["rivalry_coded_to_end"]} of them coded to {RIVALRY_CODED_THROUGH}, the last year the
+  data code, so taken to continue to {year}). Rivalries that ended in the ten years
+  before {year} are not ongoing: {", ".join(sec["rivalry_ended_recently"]) or "none"}.
+  Dropped because one side is not a UN member:
+  {", ".join(sec["rivalry_dropped_names"]) or "none"}. A pair with two rivalries counts
+  once. Code corrected: {tss_fixes}. The type flags and `principal` are not used.
+* **Alliances.** ATOP is a directed dyad-year file; a pair is True if either direction
+  has the obligation. Its last year, {atop}, is {year - atop} years before the scenario
+  year, so later treaties are missing: Finland and Sweden joined NATO in 2023 and 2024,
+  yet `defense_pact` is {by_pair.at[("FIN", "USA"), "defense_pact"]} for FIN-USA and
+  {by_pair.at[("SWE", "USA"), "defense_pact"]} for SWE-USA (it is
+  {by_pair.at[("DEU", "FIN"), "defense_pact"]} for DEU-FIN, a pair of EU members).
+  Non-aggression and consultation obligations also come from broad multilateral
+  treaties, so `alliance` is True for rivals too: {len(rival_allied)} of the
+  {len(rivals)} rival pairs have such an obligation without a defence pact
+  ({pairs_text(rival_allied)}), and {len(rival_defense)} have a defence pact as ATOP
+  codes it ({pairs_text(rival_defense)}).
+  Records kept as coded: `alliance` records treaty obligations, not friendship.
+  ATOP dyad-years dropped for a non-member: {fmt_dropped(sec["atop_dropped"])}.
+* **Disputes.** The GML MID data end in {m1}, so the window {m0}-{m1} ends {year - m1}
+  years before the scenario year: a dated measure of hostility. A year counts once
+  however many disputes the pair had. Dyad-years dropped for a non-member:
+  {fmt_dropped(sec["mid_dropped"])}.
+* **Armed conflicts.** {sec["ucdp_conflict_years"]} UCDP conflict-years in {u0}-{u1}. The
+  file holds one row per combination of a conflict-year's parties, so the two sides are
+  collected over all rows of a conflict-year before pairing; side cells may hold a
+  comma-separated list. Secondary parties are the states UCDP codes as supporting a
+  primary party with troops; states on a government's side pair with no one when the
+  other side has no state (most intrastate conflicts). Pair-years dropped for a
+  non-member: {fmt_dropped(sec["ucdp_dropped"])}.
+
+### State codes
+
+Rivalries, ATOP and MID use Correlates of War (COW) codes, read with `cow_code` of
+`countries_2024.csv`; UCDP uses Gleditsch-Ward codes, read with its `gw_code` corrected
+where UCDP's code differs. The two systems differ for these members (every other member
+has one code in both):
+
+{codes}
+
+* COW: former states read as the member that continues them: {continued}.
+* UCDP: `gw_code` corrected to the code UCDP uses: {fixes}.
+* 365 is the Soviet Union and then Russia in both systems (RUS); COW 345 is Yugoslavia,
+  then Serbia and Montenegro, then Serbia (SRB; Montenegro is 341 from 2006); 626 is South
+  Sudan from 2011 in both, 625 Sudan before and after; the Pacific codes differ between
+  the systems (COW 970 is Nauru, Gleditsch-Ward 970 Kiribati), so each file is read with
+  its own system's codes.
+* States that are not UN members: their records are dropped and counted above. COW:
+  {", ".join(f"{k} {v}" for k, v in sorted(COW_NON_MEMBERS.items()))}. UCDP:
+  {", ".join(f"{k} {v}" for k, v in sorted(UCDP_NON_MEMBERS.items()))}.
+* Any other code in a window that is neither a member's nor listed here stops the build.
+"""
+
+
+def render_data_md(df: pd.DataFrame, dy: pd.DataFrame, log: GapLog, stats: dict, sec: dict) -> str:
     """Render the data documentation, including every gap list computed in this run.
 
     Args:
@@ -823,6 +1438,7 @@ def render_data_md(df: pd.DataFrame, dy: pd.DataFrame, log: GapLog, stats: dict)
         dy: The dyad table.
         log: Gap-rule log.
         stats: Build statistics from :func:`build_countries`.
+        sec: Statistics of the security columns from :func:`add_security`.
 
     Returns:
         Markdown text.
@@ -891,6 +1507,7 @@ def render_data_md(df: pd.DataFrame, dy: pd.DataFrame, log: GapLog, stats: dict)
         ["`common_language`", "CEPII GeoDist `comlang_off` (a common official language)."],
         ["`cepii`", f"True where the pair is in GeoDist ({n_cepii:,} pairs); False where"
          f" the two columns above were filled by rule ({n_rule:,} pairs)."],
+        *security_column_rows(dy, sec),
     ])  # fmt: skip
     missing = md_table(
         ["Missing", "Land borders (contiguity True)", "Language proxy", "Common language with"],
@@ -973,7 +1590,8 @@ Membership notes (from `memberships_2025.csv`; counts are of UN members):
 {dyad_columns}
 
 GeoDist uses its 2011 country list; codes recoded ROM->ROU, ZAR->COD, TMP->TLS,
-YUG->SRB.
+YUG->SRB. The five security columns (`rivalry` ... `conflict_years`), their state-code
+rules and examples are in "Security relations of the dyads" below.
 
 ## Gap-filling rules (and the countries each touched in this build)
 
@@ -1054,6 +1672,7 @@ Montenegro*, so after recoding Serbia would keep Montenegro's border with Albani
 (ALB-SRB); GeoDist's `SDN` is Sudan before South Sudan's independence, so Sudan would keep
 borders that are now South Sudan's (KEN-SDN, SDN-UGA, COD-SDN).
 
+{render_security_md(dy, sec)}
 ## Gravity calibration
 
 See `gravity.md`.
@@ -1084,6 +1703,7 @@ def print_report(df: pd.DataFrame, dy: pd.DataFrame, log: GapLog) -> None:
         print(f"  {rule}: {log.text(rule)}")
     print(f"countries: {len(df)} rows; world GDP US${df['gdp_usd'].sum() / 1e12:.2f} trillion")
     print(f"dyads: {len(dy)} rows, {int(dy['cepii'].sum())} from CEPII")
+    print("security: " + ", ".join(f"{c} {int((dy[c] > 0).sum())}" for c in SECURITY_COLUMNS))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -1107,10 +1727,11 @@ def main(argv: list[str] | None = None) -> None:
     log = GapLog()
     countries, stats = build_countries(src, log)
     dyads = build_dyads(src, countries, log)
+    dyads, security = add_security(src, dyads, SCENARIO_YEAR)
     write_countries(countries, out / "countries.csv")
     write_dyads(dyads, out / "dyads.parquet")
     doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(render_data_md(countries, dyads, log, stats), encoding="utf-8")
+    doc.write_text(render_data_md(countries, dyads, log, stats, security), encoding="utf-8")
     print_report(countries, dyads, log)
 
 

@@ -144,33 +144,32 @@ def bisect(affinity: np.ndarray, members: np.ndarray, leader: int) -> np.ndarray
 
 
 def update_blocs(model: WorldModel) -> None:
-    """Blocs that lost cohesion split; strong non-aligned countries may found new ones."""
-    bloc_cohesion = cohesion(model.affinity, model.membership())
+    """The blocs' phase: blocs holding two hostile camps split; lone leaders' blocs dissolve.
+
+    A bloc of at least three members splits when the two camps of its spectral bisection
+    (`bisect`) like each other less than `bloc_split_threshold` on average (structural
+    balance: a group holding two mutually hostile camps is unstable, Heider 1946; Cartwright
+    & Harary 1956). The camp without the leader leaves: one state becomes non-aligned, more
+    found a bloc of their own led by the most capable. New blocs are founded in the
+    alignment phase, where the followers choose (`sim.alignment.strategies.found_blocs`).
+    """
     for b, bloc in enumerate(list(model.blocs)):
         if not bloc.active:
             continue
         members = np.flatnonzero(model.bloc == b)
         if len(members) < 3:
             continue
-        if bloc_cohesion[b] < model.bloc_split_threshold:
-            leaving = bisect(model.affinity, members, bloc.leader)
-            if len(leaving) == 1:  # a lone dissenter leaves; it does not make a bloc
-                model.bloc[leaving] = NON_ALIGNED
-            elif len(leaving) > 1:
-                leader = int(leaving[np.argmax(model._capability[leaving])])
-                found_bloc(model, leader, leaving)
-    for candidate in np.argsort(-model._capability):
-        if model._capability[candidate] < model.bloc_formation_capability:
-            break
-        if model.bloc[candidate] >= 0:
+        leaving = bisect(model.affinity, members, bloc.leader)
+        staying = np.setdiff1d(members, leaving)
+        if not len(leaving):
             continue
-        outside = np.flatnonzero(model.bloc < 0)
-        friends = outside[
-            (model.affinity[candidate, outside] >= model.bloc_formation_affinity)
-            & (outside != candidate)
-        ]
-        if len(friends) >= model.bloc_formation_followers:
-            found_bloc(model, int(candidate), np.append(friends, candidate))
+        across = model.affinity[np.ix_(leaving, staying)].mean()
+        if across >= model.bloc_split_threshold:
+            continue
+        if len(leaving) == 1:  # a lone dissenter leaves; it does not make a bloc
+            model.bloc[leaving] = NON_ALIGNED
+        else:
+            found_bloc(model, int(leaving[np.argmax(model._capability[leaving])]), leaving)
     for b, bloc in enumerate(model.blocs):
         # a bloc left with its leader alone dissolves; the leader is non-aligned
         if bloc.active and (model.bloc == b).sum() <= 1:

@@ -17,6 +17,9 @@ threat is perceived on the new affinity).
 
 from __future__ import annotations
 
+import functools
+import json
+from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,13 +32,33 @@ if TYPE_CHECKING:
 #: Ideal-point distance at which ideological similarity reaches -1 (the 2024 points span
 #: about 4 units, from Syria's -1.8 to the United States' 2.2).
 IDEOLOGY_SCALE = 2.0
-#: Memberships that carry a mutual-defence commitment (weigh double in shared membership).
+#: Memberships that carry a mutual-defence commitment (allies, beside the ATOP defence pacts).
 ALLIANCES = ("nato", "csto")
-#: Other shared memberships that make countries friendlier.
-GROUPINGS = ("eu", "g7", "brics", "sco", "eaeu", "asean", "au", "arab_league")
+#: Shared memberships that make countries friendlier (the alliances count here too).
+GROUPINGS = ("nato", "csto", "eu", "g7", "brics", "sco", "eaeu", "asean", "au", "arab_league")
 #: Distance (km) at which the proximity of a threat has halved: proximity = 1 / (1 + d / D),
 #: a power-law loss-of-strength gradient (Boulding 1962, "Conflict and Defense").
 THREAT_DISTANCE_KM = 2000.0
+
+#: Security relations in the affinity base (assumptions on the scale of the other terms):
+#: a defence obligation (ATOP defence pact, or both in NATO or the CSTO; Leeds et al. 2002),
+#: an ongoing strategic rivalry (states that regard each other as competitors and enemies:
+#: Thompson 2001, "Identifying Rivals and Rivalries in World Politics", ISQ 45(4); data of
+#: Thompson, Sakuwa & Suhas 2022), and recent fighting: the share of the last ten years
+#: with a militarized dispute (GML MID, Gibler, Miller & Little 2016) or on opposite sides of
+#: an armed conflict (UCDP/PRIO).
+WEIGHT_ALLY = 0.25
+WEIGHT_RIVALRY = 0.60
+WEIGHT_RECENT_CONFLICT = 0.50
+WEIGHT_RECENT_DISPUTES = 0.25
+#: Rivals discount each other's goodwill: i fears a rival j until their affinity exceeds this
+#: (hostility max(0, RIVAL_WARINESS - A_ij) instead of max(0, -A_ij)).
+RIVAL_WARINESS = 0.3
+#: A rivalry ends after this many years in a row with affinity above RIVAL_WARINESS, when
+#: neither fears the other any more (rivalries end when the rivals stop treating each other as
+#: enemies: Thompson 2001; Bennett 1998, "Integrating
+#: and Testing Models of Rivalry Duration", AJPS 42(4)); an assumption.
+RIVALRY_END_YEARS = 3
 
 #: Weights of the affinity terms (the sum of absolute weights is about 1; the target is the
 #: tanh of the weighted sum, so it stays inside (-1, 1) without sticking to the bounds).
@@ -47,6 +70,31 @@ WEIGHT_COMMON_THREAT = 0.20
 #: Council co-voting: members that vote alike grow closer (Voeten 2000, "Clashes in the
 #: Assembly", International Organization 54(2), on voting alignment as revealed preference).
 WEIGHT_COVOTING = 0.10
+#: Sanctions are hostile acts: a pair under sanctions (either way, intensity in [0, 1]) grows
+#: apart (the target perceives aggressive intent, Walt 1987; Drezner 1999, "The Sanctions
+#: Paradox": targets expect conflict with the sender). With the common-threat term this
+#: pulls a sanctioned state toward the sender's other adversaries.
+WEIGHT_SANCTIONS = 0.30
+#: A concert of great powers (after a summit, `sim.events.three_way_summit`) keeps its
+#: parties consulting while it lasts: their mutual target rises by this times its strength
+#: (Jervis 1985, "From Balance to Concert", World Politics 38(1)).
+WEIGHT_CONCERT = 0.30
+#: The UCDP estimate of the yearly hazard that a war ends (`sim/data/war_termination.md`):
+#: interstate conflicts in their third year or later, as every war the model starts with.
+WAR_HAZARD = "episode_year_3_plus"
+#: How far toward +1 a mediator's affinity with both parties moves when its war ends.
+MEDIATION_CREDIT = 0.2
+
+
+def nudge_affinity(model: WorldModel, rows, cols, step: float) -> None:
+    """Move affinity between two groups a fraction `step` toward +1 (or -1 if step < 0)."""
+    rows, cols = np.atleast_1d(rows), np.atleast_1d(cols)
+    block = model.affinity[np.ix_(rows, cols)]
+    goal = 1.0 if step >= 0 else -1.0
+    block += abs(step) * (goal - block)
+    model.affinity[np.ix_(rows, cols)] = block
+    model.affinity[np.ix_(cols, rows)] = block.T
+    np.fill_diagonal(model.affinity, 1.0)
 
 
 def ideological_similarity(ideal_point: np.ndarray) -> np.ndarray:
@@ -56,7 +104,7 @@ def ideological_similarity(ideal_point: np.ndarray) -> np.ndarray:
 
 
 def shared_membership(flags: dict[str, np.ndarray]) -> np.ndarray:
-    """Shared alliances (weight 2) and groupings (weight 1), saturating at 1 (N, N).
+    """Shared groupings, a third each, saturating at 1 (N, N).
 
     Args:
         flags: Membership name -> bool array (N,); missing names are ignored.
@@ -67,10 +115,9 @@ def shared_membership(flags: dict[str, np.ndarray]) -> np.ndarray:
     n = len(next(iter(flags.values())))
     score = np.zeros((n, n))
     for name, flag in flags.items():
-        weight = 2.0 if name in ALLIANCES else 1.0 if name in GROUPINGS else 0.0
-        if weight:
+        if name in GROUPINGS:
             member = flag.astype(float)
-            score += weight * np.outer(member, member)
+            score += np.outer(member, member)
     np.fill_diagonal(score, 0.0)
     return np.minimum(score / 3.0, 1.0)
 
@@ -112,14 +159,22 @@ def proximity(distance_km: np.ndarray) -> np.ndarray:
     return near
 
 
-def pairwise_threat(capability: np.ndarray, near: np.ndarray, affinity: np.ndarray) -> np.ndarray:
+def pairwise_threat(
+    capability: np.ndarray,
+    near: np.ndarray,
+    affinity: np.ndarray,
+    rivalry: np.ndarray | None = None,
+) -> np.ndarray:
     """Threat i perceives from j: relative power * proximity_ij * hostility_ij (N, N).
 
     Relative power is capability_j / (capability_i + capability_j): a threat is measured
-    against one's own strength (Walt's aggregate power); hostility is max(0, -affinity).
+    against one's own strength (Walt's aggregate power); hostility is max(0, -affinity), and
+    between strategic rivals (`rivalry`, 0/1) max(0, RIVAL_WARINESS - affinity), clipped to 1.
     """
     threat = np.negative(affinity)
-    np.maximum(threat, 0.0, out=threat)  # hostility
+    if rivalry is not None:
+        threat += RIVAL_WARINESS * rivalry
+    np.clip(threat, 0.0, 1.0, out=threat)  # hostility
     threat *= near
     total = np.add.outer(capability, capability)
     if (capability > 0).all():  # every total is positive: no mask needed (the same numbers)
@@ -153,19 +208,65 @@ def common_threat(group_threats: np.ndarray) -> np.ndarray:
     return shared
 
 
-def affinity_base(ideology: np.ndarray, membership: np.ndarray, conflict: np.ndarray) -> np.ndarray:
+def security_relations(
+    allies: np.ndarray,
+    rivalry: np.ndarray,
+    conflict_years: np.ndarray,
+    dispute_years: np.ndarray,
+) -> np.ndarray:
+    """The security part of the affinity base (N, N): allies closer, rivals and foes apart.
+
+    Args:
+        allies: (N, N) 0/1, a defence obligation.
+        rivalry: (N, N) 0/1, an ongoing strategic rivalry.
+        conflict_years: (N, N) years of the last ten on opposite sides of an armed conflict.
+        dispute_years: (N, N) years of the last ten with a militarized dispute.
+
+    Returns:
+        WEIGHT_ALLY allies - WEIGHT_RIVALRY rivalry - WEIGHT_RECENT_CONFLICT conflict_years / 10
+        - WEIGHT_RECENT_DISPUTES dispute_years / 10, zero diagonal.
+    """
+    relations = WEIGHT_ALLY * np.asarray(allies, dtype=float)
+    relations -= WEIGHT_RIVALRY * rivalry
+    relations -= WEIGHT_RECENT_CONFLICT / 10.0 * conflict_years
+    relations -= WEIGHT_RECENT_DISPUTES / 10.0 * dispute_years
+    np.fill_diagonal(relations, 0.0)
+    return relations
+
+
+def allies(defense_pact: np.ndarray, flags: dict[str, np.ndarray]) -> np.ndarray:
+    """(N, N) bool: a defence obligation, from ATOP or from both being in NATO or the CSTO."""
+    allied = np.array(defense_pact, dtype=bool)
+    for name in ALLIANCES:
+        if name in flags:
+            member = np.asarray(flags[name], dtype=bool)
+            allied |= np.outer(member, member)
+    np.fill_diagonal(allied, False)
+    return allied
+
+
+def affinity_base(
+    ideology: np.ndarray,
+    membership: np.ndarray,
+    conflict: np.ndarray,
+    security: np.ndarray | None = None,
+) -> np.ndarray:
     """The slowly changing part of the affinity target: ideology, memberships, wars (N, N).
 
     Args:
         ideology: Ideological similarity (N, N), in [-1, 1].
         membership: Shared membership (N, N), in [0, 1].
         conflict: -1 for pairs at war, else 0 (N, N).
+        security: `security_relations` (None: none).
 
     Returns:
-        WEIGHT_IDEOLOGY ideology + WEIGHT_MEMBERSHIP membership + 2 conflict (a war lowers
-        the pair's target by 2 before the tanh bound: below -0.76 whatever else holds).
+        WEIGHT_IDEOLOGY ideology + WEIGHT_MEMBERSHIP membership + 2 conflict + security (a war
+        lowers the pair's target by 2 before the tanh bound: below -0.76 whatever else holds).
     """
-    return WEIGHT_IDEOLOGY * ideology + WEIGHT_MEMBERSHIP * membership + 2.0 * conflict
+    base = WEIGHT_IDEOLOGY * ideology + WEIGHT_MEMBERSHIP * membership + 2.0 * conflict
+    if security is not None:
+        base += security
+    return base
 
 
 def affinity_slow_terms(base: np.ndarray, blocs: np.ndarray) -> np.ndarray:
@@ -187,6 +288,8 @@ def affinity_target(
     interdependence: np.ndarray | None = None,
     shared_threat: np.ndarray | None = None,
     covoting: tuple[np.ndarray, np.ndarray] | None = None,
+    sanctions: np.ndarray | None = None,
+    concert: tuple[np.ndarray, float] | None = None,
     *,
     slow_terms: np.ndarray | None = None,
 ) -> np.ndarray:
@@ -200,6 +303,10 @@ def affinity_target(
         covoting: (seats, agreement): the rows of last year's Council members and their
             pairwise agreement in its votes, in [-1, 1] (0 on the diagonal); pairs not both
             seated get no term (None: no Council session yet).
+        sanctions: Sanctions intensity (N, N), row imposer, column target, in [0, 1]; a pair
+            counts the larger of its two directions (None: none).
+        concert: (parties, strength): the rows of the great powers in a concert and its
+            strength in [0, 1] (None: none).
         slow_terms: `affinity_slow_terms(base, blocs)` if the caller keeps it between years
             (it is copied, not changed); None computes it.
 
@@ -214,6 +321,11 @@ def affinity_target(
     if covoting is not None:
         seats, agreement = covoting
         target[np.ix_(seats, seats)] += WEIGHT_COVOTING * agreement
+    if sanctions is not None:
+        target -= WEIGHT_SANCTIONS * np.maximum(sanctions, sanctions.T)
+    if concert is not None and concert[1] > 0:
+        parties, strength = concert
+        target[np.ix_(parties, parties)] += WEIGHT_CONCERT * strength
     # a soft bound: close pairs approach +1 without sticking to it, so that every policy
     # still moves them (a hard clip would make the strongest ties immovable)
     np.tanh(target, out=target)
@@ -222,9 +334,62 @@ def affinity_target(
 
 
 def update_diplomacy(model: WorldModel) -> None:
-    """The diplomacy phase: affinity drifts toward its target, then threat is perceived."""
+    """The diplomacy phase: wars may end, affinity drifts, threat is perceived, a concert fades."""
+    end_wars(model)
     drift_affinity(model)
+    end_rivalries(model)
     perceive_threat(model)
+    model.concert_strength *= 0.5 ** (1.0 / model.concert_half_life)
+    model.mediators = {}
+
+
+def end_wars(model: WorldModel) -> None:
+    """Each ongoing war ends this year with its hazard; a mediated one more likely.
+
+    The yearly hazard `war_end_hazard` is constant (the UCDP estimate for conflicts in their
+    third year or later: the hazard falls over the first years, 0.66 in the first, 0.42 in the
+    second, then 0.26, `sim/data/war_termination.md`); a war mediated
+    this year (`sim.powers.mediate`) ends with hazard `1 - (1 - h)^mediation_effect`, the
+    hazard of `mediation_effect` years in one (mediation raises the chance of settlement:
+    Regan & Stam 2000; Beardsley 2011, "The Mediation Dilemma"). A mediator whose war ends
+    gains `MEDIATION_CREDIT` of the way to +1 with both parties (Kydd 2003). One draw per war
+    per year from `model.rng`, in the order of `model.conflicts`.
+    """
+    if not model.conflicts:
+        return
+    draws = model.rng.random(len(model.conflicts))
+    ongoing = []
+    for (a, b), draw in zip(model.conflicts, draws, strict=True):
+        mediator = model.mediators.get(frozenset((a, b)))
+        hazard = model.war_end_hazard
+        if mediator is not None:
+            hazard = 1.0 - (1.0 - hazard) ** model.mediation_effect
+        if draw >= hazard:
+            ongoing.append((a, b))
+        elif mediator is not None:
+            nudge_affinity(model, mediator, [a, b], MEDIATION_CREDIT)
+    if len(ongoing) < len(model.conflicts):
+        model.conflicts = ongoing
+        model.refresh_conflicts()
+
+
+def end_rivalries(model: WorldModel) -> None:
+    """Rivalries whose pair has not feared each other for RIVALRY_END_YEARS years in a row end.
+
+    `model.rivalries` holds the ongoing rival pairs (i < j) and `model._rival_calm` the
+    years each has spent with affinity above RIVAL_WARINESS; an ended rivalry leaves
+    `model._rivalry` and the affinity base is recomputed.
+    """
+    if not len(model.rivalries):
+        return
+    i, j = model.rivalries.T
+    calm = np.where(model.affinity[i, j] > RIVAL_WARINESS, model._rival_calm + 1, 0)
+    ended = calm >= RIVALRY_END_YEARS
+    model._rival_calm = calm[~ended]
+    if ended.any():
+        model._rivalry[i[ended], j[ended]] = model._rivalry[j[ended], i[ended]] = 0.0
+        model.rivalries = model.rivalries[~ended]
+        model.refresh_memberships()
 
 
 def drift_affinity(model: WorldModel) -> None:
@@ -253,6 +418,8 @@ def model_affinity_target(model: WorldModel) -> np.ndarray:
         trade_interdependence(model._two_way_trade, model._gdp_usd),
         common_threat(threats),
         model._covoting,
+        model.sanctions,
+        (model.concert_parties, model.concert_strength),
         slow_terms=slow_terms,
     )
 
@@ -275,8 +442,21 @@ def perceive_threat(model: WorldModel) -> None:
     Sets `model.bloc_threat` (N, B), `model.power_threat` (N, number of great powers) and
     the membership they were measured on.
     """
-    model._pair_threat = pairwise_threat(model._capability, model._near, model.affinity)
+    model._pair_threat = pairwise_threat(
+        model._capability, model._near, model.affinity, model._rivalry
+    )
     model._threat_bloc = model.bloc.copy()  # the membership these threats were measured on
     model.bloc_threat = group_threat(model._pair_threat, model.membership())
     # a single power's threat is its column of the pairwise threat (already in [0, 1])
     model.power_threat = model._pair_threat[:, list(model.power_strategies)]
+
+
+@functools.cache
+def war_termination() -> dict:
+    """The shipped UCDP estimates of the yearly hazard that a war ends."""
+    return json.loads((resources.files("sim") / "data" / "war_termination.json").read_text())
+
+
+def war_end_hazard() -> float:
+    """The default yearly hazard that a war ends (`WAR_HAZARD` of `war_termination`)."""
+    return war_termination()["hazard"][WAR_HAZARD]["estimate"]

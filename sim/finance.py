@@ -1,19 +1,24 @@
 """The finance phase: the share of each country's trade settled outside the dollar system.
 
-Each country's non-dollar share moves part of the way each year toward a target made of
-its bloc's stance (none in a bloc led by the dollar's issuer, full in any other), its
-exposure to US sanctions, and what its trade partners use. The partner term passes through
-a steep logistic, a network effect that can tip (Eichengreen, Mehl & Chitu 2017, "How
-Global Currencies Work"; Farrell & Newman 2019, "Weaponized Interdependence", International
-Security 44(1)). Sanctions by the dollar's issuer also cut a sanctioned country's trade
-with third parties, less so the more that trade is settled outside the dollar
-(`apply_secondary_cut`).
+Each country's non-dollar share moves part of the way each year (`finance_adjustment_rate`)
+toward a target made of its exposure to the sanctions of the dollar system (the dollar's
+issuer, the United States, and the bloc it leads) and of what its trade partners use. The
+partner term passes through a steep logistic, a network effect that can tip (Eichengreen,
+Mehl & Chitu 2017, "How Global Currencies Work"; Farrell & Newman 2019, "Weaponized
+Interdependence", International Security 44(1)). The sanctions weight and the adjustment
+rate are fitted to Russia's settlement currencies after the sanctions of 2022
+(`experiments.finance_calibration`; `sim/data/finance_calibration.md`). Sanctions by the
+dollar's issuer also cut a sanctioned country's trade with third parties, less so the more
+that trade is settled outside the dollar (`apply_secondary_cut`).
 
 Entry point: `settle_finance(model)`, the finance phase of the year.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,35 +31,68 @@ if TYPE_CHECKING:
 #: Non-dollar share of a country outside any pressure (stylised; the US dollar is on one side
 #: of about 88% of foreign-exchange trades, BIS Triennial Survey 2022).
 BASELINE_SHARE = 0.05
-#: Steepness and midpoint of the network (tipping) term.
+#: Weight, steepness and midpoint of the network (tipping) term (assumptions).
+NETWORK_WEIGHT = 0.3
 TIPPING_STEEPNESS = 12.0
 TIPPING_POINT = 0.5
+#: The fit of `experiments.finance_calibration` (its inputs, values and residuals).
+CALIBRATION_FILE = "finance_calibration.json"
 
 
-def initial_non_dollar_share(eurasian: np.ndarray, sanctions_faced: np.ndarray) -> np.ndarray:
-    """Stylised 2025 shares: the baseline, +0.35 in the Eurasian bloc, +0.5 x sanctions faced.
+@functools.cache
+def calibration() -> dict:
+    """The shipped fit: `sanctions_weight`, `adjustment_rate` and how they were obtained."""
+    return json.loads((resources.files("sim") / "data" / CALIBRATION_FILE).read_text())
+
+
+def adjustment_rate() -> float:
+    """Share of the gap to the target closed a year (fitted; `finance_adjustment_rate`)."""
+    return calibration()["fit"]["adjustment_rate"]
+
+
+def sanctions_weight() -> float:
+    """How far a unit of dollar-system sanctions raises the target non-dollar share (fitted)."""
+    return calibration()["fit"]["sanctions_weight"]
+
+
+def initial_non_dollar_share(exposure: np.ndarray, iso3: np.ndarray, year: int) -> np.ndarray:
+    """Start-year shares: the record where it has the year, else the target less its network term.
+
+    The network term is below 0.01 at baseline shares.
 
     Args:
-        eurasian: (N,) bool, member of the Eurasian bloc.
-        sanctions_faced: (N,) largest sanctions intensity the country faces.
+        exposure: (N,) largest sanctions intensity each country faces from the dollar system.
+        iso3: (N,) country codes.
+        year: The start year.
 
     Returns:
-        (N,) shares in [0, 1].
+        (N,) shares in [0, 1]; Russia's in 2024 is the record's 0.814
+        (`sim/data/settlement_russia_2021_2024.csv`).
     """
-    return np.clip(BASELINE_SHARE + 0.35 * eurasian + 0.5 * sanctions_faced, 0.0, 1.0)
+    shares = np.clip(BASELINE_SHARE + sanctions_weight() * exposure, 0.0, 1.0)
+    recorded = calibration()["record_by_year"].get(str(year))
+    if recorded is not None and "RUS" in iso3:
+        shares[list(iso3).index("RUS")] = recorded
+    return shares
 
 
-def bloc_stance(led_by_dollar_issuer: bool) -> float:
-    """A bloc's push on its members' non-dollar share.
+def dollar_system(model: WorldModel) -> np.ndarray:
+    """Rows of the dollar's issuer (the United States) and of the bloc it leads (may be empty)."""
+    issuer = model.row.get("USA")
+    if issuer is None:
+        return np.array([], dtype=int)
+    led = [b for b, bloc in enumerate(model.blocs) if bloc.active and bloc.leader == issuer]
+    if not led:
+        return np.array([issuer])
+    return np.flatnonzero(model.bloc == led[0])
 
-    None from a bloc led by the issuer of the dollar, full from any other (the Eurasian
-    bloc's de-dollarisation drive, e.g. the BRICS Kazan declaration of 2024 on
-    local-currency settlement).
 
-    Args:
-        led_by_dollar_issuer: The bloc's leader is the United States.
-    """
-    return 0.0 if led_by_dollar_issuer else 1.0
+def sanctions_exposure(model: WorldModel) -> np.ndarray:
+    """The largest sanctions intensity each country faces from the dollar system (N,)."""
+    imposers = dollar_system(model)
+    if not len(imposers):
+        return np.zeros(model.n)
+    return model.sanctions[imposers].max(axis=0)
 
 
 def partner_share(two_way: np.ndarray, share: np.ndarray) -> np.ndarray:
@@ -68,23 +106,19 @@ def partner_share(two_way: np.ndarray, share: np.ndarray) -> np.ndarray:
     return np.divide(two_way @ share, total, out=np.zeros_like(share), where=total > 0)
 
 
-def target_share(
-    bloc_stance: np.ndarray, us_sanctions: np.ndarray, partners: np.ndarray
-) -> np.ndarray:
+def target_share(exposure: np.ndarray, partners: np.ndarray) -> np.ndarray:
     """Where each country's non-dollar share is heading (N,), in [0, 1].
 
     Args:
-        bloc_stance: The push of the country's bloc (`bloc_stance`; the baseline if
-            non-aligned).
-        us_sanctions: Intensity of US sanctions on the country.
-        partners: Trade-weighted partner share.
+        exposure: Sanctions intensity from the dollar system (`sanctions_exposure`).
+        partners: Trade-weighted partner share (`partner_share`).
 
     Returns:
-        The target share.
+        clip(BASELINE_SHARE + sanctions_weight x exposure + NETWORK_WEIGHT x tipping, 0, 1).
     """
     tipping = 1.0 / (1.0 + np.exp(-TIPPING_STEEPNESS * (partners - TIPPING_POINT)))
-    target = 0.4 * bloc_stance + 0.3 * us_sanctions + 0.3 * tipping
-    return np.clip(np.maximum(target, BASELINE_SHARE), 0.0, 1.0)
+    target = BASELINE_SHARE + sanctions_weight() * exposure + NETWORK_WEIGHT * tipping
+    return np.clip(target, 0.0, 1.0)
 
 
 def apply_secondary_cut(
@@ -130,14 +164,9 @@ def us_sanctions(model: WorldModel) -> np.ndarray:
 
 
 def settle_finance(model: WorldModel) -> None:
-    """The finance phase: non-dollar shares move toward bloc stance, sanctions and partners."""
-    stance = np.full(model.n, BASELINE_SHARE)
-    issuer = model.row.get("USA")
-    for b, bloc in enumerate(model.blocs):
-        if bloc.active:
-            stance[model.bloc == b] = bloc_stance(bloc.leader == issuer)
+    """The finance phase: non-dollar shares move toward what sanctions and partners imply."""
     target = target_share(
-        stance, us_sanctions(model), partner_share(model._two_way_trade, model.non_dollar_share)
+        sanctions_exposure(model), partner_share(model._two_way_trade, model.non_dollar_share)
     )
     model.non_dollar_share = adjust_toward(
         model.non_dollar_share, target, model.finance_adjustment_rate

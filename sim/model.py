@@ -34,11 +34,13 @@ from sim.outcomes import (
     yearly_outcomes,
 )
 from sim.powers import INITIAL_SANCTIONS, STATUS_QUO, parse_strategies
-from sim.trade import Gravity, anchored, bilateral_resistance
+from sim.trade import Gravity, anchored, bilateral_resistance, country_effects
 from sim.world import MEMBERSHIPS, World, load_world
 
 #: The great powers whose strategies are parameters (`strategy_USA`, ...).
 GREAT_POWERS = ("USA", "CHN", "RUS")
+#: The alignment strategy of every great power, whatever `alignment` says.
+GREAT_POWER_ALIGNMENT = "balancing"
 #: Armed conflicts in 2025 (pairs at war): Russia's war against Ukraine.
 CONFLICTS_2025 = (("RUS", "UKR"),)
 
@@ -80,12 +82,21 @@ class WorldModel(mesa.Model):
             since the start (an assumption; political proximity raises trade, e.g. Umana
             Dajud 2013).
         bloc_trade_effect: Log change of a flow when a pair comes to share a bloc (or stops).
+        trade_diversion: Share of the trade that sanctions cut which each partner re-routes to
+            its other partners (Haidar 2017, "Sanctions and export deflection: evidence from
+            Iran", Economic Policy 32(90): two thirds of Iran's sanctioned non-oil exports
+            were deflected to other destinations).
         affinity_drift_rate: Share of the gap to the interest-implied affinity closed a year.
         alignment: Every country's alignment strategy (a name in `sim.alignment.STRATEGIES`)
             or "mixed" (the default: the "status_quo" preset, allies balance, others hedge).
+            The great powers (USA, CHN, RUS) always balance and never join a bloc led by
+            another state (`sim.alignment.strategies.align`).
         mixed_alignment: For "mixed": a preset name or a mapping (see
             `sim.alignment.strategies.assign_strategies`); None: "status_quo".
         switching_cost: Score bonus of a country's current option (inertia).
+        interdependence_weight: Weight of the exit cost of leaving one's bloc: the bloc
+            option scores this times the country's two-way trade with the bloc's other
+            members over its GDP (Crescenzi 2005's exit costs; Copeland 2015).
         choice_noise: Scale of the Gumbel noise in each alignment choice (logit choice).
         balancing_threshold: Score of non-alignment for balancers (threat gap to beat).
         hedging_threshold: Score of non-alignment for hedgers (higher than for balancers).
@@ -104,8 +115,13 @@ class WorldModel(mesa.Model):
         strategy_CHN: China's strategies.
         strategy_RUS: Russia's strategies.
         wedge_strength: Strength in [0, 1] of any `wedge` strategy.
+        wedge_target: ISO3 code of the state any `wedge` courts, kept whatever its bloc
+            (the junior partner of the rival bloc in 2025: Russia).
         events: A named event set (`sim.events.EVENT_SETS`), a list of events, or None.
         conflicts: Pairs of ISO3 codes at war at the start.
+        war_end_hazard: Yearly probability that a war ends (None: the UCDP estimate for
+            interstate conflicts, `sim/data/war_termination.md`).
+        mediation_effect: A mediated war ends with the hazard of this many years in one.
         finance_adjustment_rate: Share of the gap to the target non-dollar share closed a year.
         dollar_sanction_reach: How much US sanctions also cut a sanctioned country's trade with
             third parties when settled in dollars.
@@ -140,10 +156,12 @@ class WorldModel(mesa.Model):
         common_language_effect: float | None = None,
         affinity_trade_effect: float = 0.5,
         bloc_trade_effect: float = 0.2,
+        trade_diversion: float = 2 / 3,
         affinity_drift_rate: float = 0.1,
         alignment: str = "mixed",
         mixed_alignment: str | Mapping | None = None,
         switching_cost: float = 0.1,
+        interdependence_weight: float = 1.0,
         choice_noise: float = 0.02,
         balancing_threshold: float = 0.05,
         hedging_threshold: float = 0.25,
@@ -158,9 +176,12 @@ class WorldModel(mesa.Model):
         strategy_CHN: str = STATUS_QUO["CHN"],
         strategy_RUS: str = STATUS_QUO["RUS"],
         wedge_strength: float = 0.5,
+        wedge_target: str = "RUS",
         events: str | Iterable | None = "status_quo",
         conflicts: Iterable[tuple[str, str]] = CONFLICTS_2025,
-        finance_adjustment_rate: float = 0.1,
+        war_end_hazard: float | None = None,
+        mediation_effect: float = 2.0,
+        finance_adjustment_rate: float = finance.adjustment_rate(),
         dollar_sanction_reach: float = 0.3,
         council_rule: str | CouncilRule | None = "charter",
         council_drafts_per_year: float = DRAFTS_PER_YEAR,
@@ -178,10 +199,13 @@ class WorldModel(mesa.Model):
                 ("trade_elasticity", trade_elasticity, 1e-6, 100.0),
                 ("milex_adjustment_rate", milex_adjustment_rate, 0.0, 1.0),
                 ("milex_threat_response", milex_threat_response, 0.0, 100.0),
+                ("trade_diversion", trade_diversion, 0.0, 1.0),
                 ("affinity_drift_rate", affinity_drift_rate, 0.0, 1.0),
                 ("switching_cost", switching_cost, 0.0, 10.0),
+                ("interdependence_weight", interdependence_weight, 0.0, 100.0),
                 ("choice_noise", choice_noise, 0.0, 10.0),
                 ("wedge_strength", wedge_strength, 0.0, 1.0),
+                ("mediation_effect", mediation_effect, 1.0, 100.0),
                 ("finance_adjustment_rate", finance_adjustment_rate, 0.0, 1.0),
                 ("dollar_sanction_reach", dollar_sanction_reach, 0.0, 1.0),
                 ("bloc_split_threshold", bloc_split_threshold, -1.0, 1.0),
@@ -211,8 +235,10 @@ class WorldModel(mesa.Model):
         )
         self.affinity_trade_effect = float(affinity_trade_effect)
         self.bloc_trade_effect = float(bloc_trade_effect)
+        self.trade_diversion = float(trade_diversion)
         self.affinity_drift_rate = float(affinity_drift_rate)
         self.switching_cost = float(switching_cost)
+        self.interdependence_weight = float(interdependence_weight)
         self.choice_noise = float(choice_noise)
         self.thresholds = {
             "balancing": float(balancing_threshold),
@@ -226,12 +252,25 @@ class WorldModel(mesa.Model):
         self.bloc_formation_affinity = float(bloc_formation_affinity)
         self.bloc_formation_followers = int(bloc_formation_followers)
         self.wedge_strength = float(wedge_strength)
+        self.wedge_target = str(wedge_target)
+        hazard = diplomacy.war_end_hazard() if war_end_hazard is None else war_end_hazard
+        self.war_end_hazard = float(hazard)
+        check_ranges((("war_end_hazard", self.war_end_hazard, 0.0, 1.0),))
+        self.mediation_effect = float(mediation_effect)
+        self.mediators: dict[frozenset, int] = {}  # this year's mediated wars -> mediator
+        # a concert of great powers (`sim.events.three_way_summit`): none at the start
+        self.concert_parties = np.array([], dtype=int)
+        self.concert_strength, self.concert_half_life = 0.0, 1.0
         self.finance_adjustment_rate = float(finance_adjustment_rate)
         self.dollar_sanction_reach = float(dollar_sanction_reach)
         self.events = schedule(events)
 
         self._init_state(self.world)
         self.strategies = assign_strategies(alignment, self.world.countries, mixed_alignment)
+        # great powers balance whatever the others do (Waltz 1979; Walt 1987: bandwagoning
+        # is the choice of weak states); see `sim.alignment.strategies.align`
+        self.power_rows = np.array([self.row[c] for c in GREAT_POWERS if c in self.row], int)
+        self.strategies[self.power_rows] = GREAT_POWER_ALIGNMENT
         self._strategy_rows = {
             name: np.flatnonzero(self.strategies == name) for name in sorted(set(self.strategies))
         }
@@ -241,6 +280,11 @@ class WorldModel(mesa.Model):
             for code in GREAT_POWERS
             if code in self.row
         }
+        wedging = any("wedge" in names for names in self.power_strategies.values())
+        if wedging and self.wedge_target not in self.row:
+            raise ValueError(
+                f"wedge_target: expected an ISO3 code of the scenario, got {wedge_target!r}"
+            )
         self.conflicts = [
             (self.row[a], self.row[b]) for a, b in conflicts if a in self.row and b in self.row
         ]
@@ -302,10 +346,14 @@ class WorldModel(mesa.Model):
         self.sanctions = np.zeros((self.n, self.n))
         self.trade_shift = np.zeros((self.n, self.n))
         dyads = (world.distance_km, world.contiguity, world.common_language)
-        self.gravity = anchored(self.gravity, Gravity.estimated(), *dyads, self._gdp_usd)
-        self._resistance = bilateral_resistance(self.gravity, *dyads)
+        effects = country_effects(self._iso3)
+        self.gravity = anchored(self.gravity, Gravity.estimated(), *dyads, self._gdp_usd, effects)
+        self._resistance = bilateral_resistance(self.gravity, *dyads, effects)
         self._near = diplomacy.proximity(world.distance_km)
         self._ideology = diplomacy.ideological_similarity(self._ideal_point)
+        self._rivalry = world.rivalry.astype(float)  # ongoing rivalries (they can end)
+        self.rivalries = np.argwhere(np.triu(world.rivalry, 1))
+        self._rival_calm = np.zeros(len(self.rivalries), dtype=int)
         self._trade_without_policy = np.empty((self.n, self.n))
         self._trade_usd = np.empty((self.n, self.n))
         self._two_way_trade = np.empty((self.n, self.n))
@@ -321,8 +369,9 @@ class WorldModel(mesa.Model):
         self._covoting = None  # (seats, agreement) of the last Council session
         self._ru_cn_were_aligned = False
         self.conflicts = list(self.conflicts)
-        self._shared_membership = diplomacy.shared_membership(self.memberships)
-        self.refresh_conflicts()  # also computes the affinity base
+        self._conflict = np.zeros((self.n, self.n))
+        self.refresh_memberships()  # shared membership and security relations
+        self.refresh_conflicts()  # the conflict matrix, then the affinity base
         self.refresh_bloc_relations()
         self.affinity = diplomacy.affinity_target(self._affinity_base, self._bloc_alignment)
         self._affinity_start = self.affinity.copy()
@@ -337,11 +386,8 @@ class WorldModel(mesa.Model):
                 else [self.row[imposer]]
             )
             self.sanctions[rows, self.row[target]] = intensity
-        eurasian = np.zeros(self.n, bool)
-        if "Eurasia" in [b.name for b in self.blocs]:
-            eurasian = self.bloc == [b.name for b in self.blocs].index("Eurasia")
         self.non_dollar_share = finance.initial_non_dollar_share(
-            eurasian, self.sanctions.max(axis=0)
+            finance.sanctions_exposure(self), self._iso3, self.year
         )
         self.alignment_bonus = np.zeros((self.n, len(self.blocs) + 1))
         trade.update_trade(self)
@@ -360,8 +406,15 @@ class WorldModel(mesa.Model):
         self.transition_years = {"gdp": np.nan, "capability": np.nan}
 
     def refresh_memberships(self) -> None:
-        """Recompute shared membership after a change of the membership flags."""
+        """Recompute shared membership and alliances after a change of the membership flags."""
+        world = self.world
         self._shared_membership = diplomacy.shared_membership(self.memberships)
+        self._security = diplomacy.security_relations(
+            diplomacy.allies(world.defense_pact, self.memberships),
+            self._rivalry,
+            world.conflict_years,
+            world.dispute_years,
+        )
         self._refresh_affinity_base()
 
     def refresh_conflicts(self) -> None:
@@ -373,7 +426,7 @@ class WorldModel(mesa.Model):
 
     def _refresh_affinity_base(self) -> None:
         self._affinity_base = diplomacy.affinity_base(
-            self._ideology, self._shared_membership, self._conflict
+            self._ideology, self._shared_membership, self._conflict, self._security
         )
         self._slow_terms_key = None  # the affinity target's slow terms are out of date
 

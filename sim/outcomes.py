@@ -120,7 +120,10 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
         out[f"capability_share_bloc_{name}"] = min(float(cap[mask].sum()), 1.0)
         out[f"gdp_share_bloc_{name}"] = float(gdp[mask].sum() / world_gdp)
     for name in INITIAL_BLOCS:
-        out[f"bloc_cohesion_{name}"] = float(coh[names.index(name)]) if name in names else np.nan
+        # a bloc that has dissolved (or never existed in the scenario) has no pair of members:
+        # its cohesion is recorded as 0, no ties (`bloc_size_<name>` = 0 says it is absent)
+        value = coh[names.index(name)] if name in names else np.nan
+        out[f"bloc_cohesion_{name}"] = 0.0 if np.isnan(value) else float(value)
 
     if "RUS" in model.row and "CHN" in model.row:
         rus, chn = bloc[model.row["RUS"]], bloc[model.row["CHN"]]

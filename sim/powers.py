@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.diplomacy import nudge_affinity
 from sim.registry import registrar
 
 if TYPE_CHECKING:
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 
 #: Yearly affinity step of an active policy (consolidate, mediate, the wedge at strength 1).
 POLICY_STEP = 0.05
+#: The offer of `expand` per unit of affinity, and its premium per shared club.
+EXPAND_OFFER = 0.1
+CLUB_PREMIUM = 1.0
+CLUBS = ("brics", "sco")
 #: Sanctions intensity that containment ramps toward, and the share of the gap closed a year
 #: (stylised: US tariffs and export controls on China, 2018-2025, reach a large share of
 #: bilateral trade without an embargo).
@@ -84,17 +89,6 @@ def act_great_powers(model: WorldModel) -> None:
             POWER_STRATEGIES[name](model, power, model.wedge_strength)
 
 
-def nudge_affinity(model: WorldModel, rows, cols, step: float) -> None:
-    """Move affinity between two groups a fraction `step` toward +1 (or -1 if step < 0)."""
-    rows, cols = np.atleast_1d(rows), np.atleast_1d(cols)
-    block = model.affinity[np.ix_(rows, cols)]
-    goal = 1.0 if step >= 0 else -1.0
-    block += abs(step) * (goal - block)
-    model.affinity[np.ix_(rows, cols)] = block
-    model.affinity[np.ix_(cols, rows)] = block.T
-    np.fill_diagonal(model.affinity, 1.0)
-
-
 def rival_bloc(model: WorldModel, power: int) -> int | None:
     """The strongest active bloc the power does not belong to (None if there is none)."""
     own = model.bloc[power]
@@ -104,15 +98,6 @@ def rival_bloc(model: WorldModel, power: int) -> int | None:
         if bloc.active and b != own and strength[b] > best_strength:
             best, best_strength = b, strength[b]
     return best
-
-
-def junior_partner(model: WorldModel, bloc: int) -> int | None:
-    """The most capable member of a bloc other than its leader (e.g. Russia beside China)."""
-    members = np.flatnonzero(model.bloc == bloc)
-    members = members[members != model.blocs[bloc].leader]
-    if len(members) == 0:
-        return None
-    return int(members[np.argmax(model.capability[members])])
 
 
 def own_bloc_members(model: WorldModel, power: int) -> np.ndarray:
@@ -140,12 +125,23 @@ def consolidate(model: WorldModel, power: int, strength: float) -> None:
 
 @register_power("expand")
 def expand(model: WorldModel, power: int, strength: float) -> None:
-    """Offer membership: non-aligned friends of the power get a bonus for joining its bloc."""
+    """Offer membership: non-aligned friends of the power get a bonus for joining its bloc.
+
+    The offer to a non-aligned country with affinity A > 0 to the power is EXPAND_OFFER x A,
+    times (1 + CLUB_PREMIUM) for every club of `CLUBS` both belong to: a club is the channel
+    through which the offer is made and made credible (the BRICS and SCO enlargements of
+    2023-2024 as the power's offers; Schweller 1994, "Bandwagoning for Profit": alignment
+    bought with the gains of joining the stronger side).
+    """
     if model.bloc[power] < 0:
         return
     outside = np.flatnonzero(model.bloc < 0)
     friendly = outside[model.affinity[power, outside] > 0]
-    model.alignment_bonus[friendly, 1 + model.bloc[power]] += 0.1 * model.affinity[power, friendly]
+    shared = sum(
+        model.memberships[club][friendly] & model.memberships[club][power] for club in CLUBS
+    )
+    offer = EXPAND_OFFER * model.affinity[power, friendly] * (1.0 + CLUB_PREMIUM * shared)
+    model.alignment_bonus[friendly, 1 + model.bloc[power]] += offer
 
 
 @register_power("contain")
@@ -163,32 +159,46 @@ def contain(model: WorldModel, power: int, strength: float) -> None:
 
 @register_power("wedge")
 def wedge(model: WorldModel, power: int, strength: float) -> None:
-    """Court the rival bloc's junior partner: affinity, sanctions relief, a reward for leaving.
+    """Court the named target (`wedge_target`, Russia): affinity, sanctions relief, a reward.
 
-    At strength s in [0, 1]: the junior's affinity with the power moves 2 s POLICY_STEP toward
-    +1 and with the power's partners s POLICY_STEP; the sanctions the power's side imposes on it
-    fall by a share s / 2 a year; the junior gets a bonus 0.2 s for non-alignment; and its
-    affinity with its own bloc's leader moves s POLICY_STEP toward -1, the senior partner's
-    fear of abandonment that courting the junior sows (the alliance security dilemma, Snyder
-    1984, "The Security Dilemma in Alliance Politics", World Politics 36(4)). At s = 0 nothing
-    changes.
+    At strength s in [0, 1]: the target's affinity with the power moves 2 s POLICY_STEP toward
+    +1 and with the power's partners s POLICY_STEP; the sanctions the power's side imposes on
+    it fall by a share s / 2 a year; outside the power's bloc it gets a bonus 0.2 s for
+    non-alignment (for leaving its bloc, or for staying out once it has left); and while it is
+    in a bloc led by another state, its affinity with that leader moves s POLICY_STEP toward
+    -1, the senior partner's fear of abandonment that courting the junior sows (the alliance
+    security dilemma, Snyder 1984, "The Security Dilemma in Alliance Politics", World
+    Politics 36(4)). The target is kept whatever happens (Crawford 2011: a wedge is aimed at
+    one partner of the opposing coalition). At s = 0, or with the power as its own target,
+    nothing changes.
     """
-    if strength <= 0:
-        return
-    rival = rival_bloc(model, power)
-    junior = None if rival is None else junior_partner(model, rival)
-    if junior is None:
+    target = model.row[model.wedge_target]
+    if strength <= 0 or target == power:
         return
     side = np.append(own_bloc_members(model, power), power)
-    nudge_affinity(model, power, junior, 2 * strength * POLICY_STEP)
-    nudge_affinity(model, side[:-1], junior, strength * POLICY_STEP)
-    model.sanctions[side, junior] *= 1.0 - 0.5 * strength
-    model.alignment_bonus[junior, 0] += 0.2 * strength
-    nudge_affinity(model, junior, model.blocs[rival].leader, -strength * POLICY_STEP)
+    nudge_affinity(model, power, target, 2 * strength * POLICY_STEP)
+    nudge_affinity(model, side[:-1], target, strength * POLICY_STEP)
+    model.sanctions[side, target] *= 1.0 - 0.5 * strength
+    their_bloc = model.bloc[target]
+    if their_bloc < 0 or their_bloc != model.bloc[power]:
+        model.alignment_bonus[target, 0] += 0.2 * strength
+    if their_bloc >= 0 and their_bloc != model.bloc[power]:
+        leader = model.blocs[their_bloc].leader
+        if leader != target:
+            nudge_affinity(model, target, leader, -strength * POLICY_STEP)
 
 
 @register_power("mediate")
 def mediate(model: WorldModel, power: int, strength: float) -> None:
-    """Mediate the listed conflicts: the mediator's affinity with both parties rises."""
+    """Mediate the ongoing wars: affinity with both parties rises, and the war may end sooner.
+
+    The mediator's affinity with both parties of every war it is not a party to moves
+    POLICY_STEP toward +1 (an honest broker's standing, Kydd 2003), and the war is marked as
+    mediated this year: its yearly chance of ending is raised (`sim.diplomacy.end_wars`),
+    and if it ends the mediator is credited.
+    """
     for a, b in model.conflicts:
+        if power in (a, b):
+            continue
         nudge_affinity(model, power, [a, b], POLICY_STEP)
+        model.mediators.setdefault(frozenset((a, b)), power)

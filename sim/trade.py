@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from sim.model import WorldModel
 
 GRAVITY_FILE = "gravity_cow_2010_2014.json"
+#: The estimated specification the model uses: bilateral coefficients of structural gravity
+#: (exporter and importer effects), GDP elasticities of the pooled fit (`sim/data/gravity.md`).
+SPECIFICATION = "ppml_country_effects"
 
 #: Largest import share of GDP used for the domestic-spending share (small entrepot economies
 #: can import more than their GDP in a gravity fit; lambda must stay positive).
@@ -59,7 +62,11 @@ class Gravity:
 
     @classmethod
     def estimated(cls) -> Gravity:
-        """The PPML estimates shipped in `sim/data` (COW trade 2010-2014, 2014 constant)."""
+        """The PPML estimates shipped in `sim/data` (COW trade 2010-2014, 2014 constant).
+
+        The specification with exporter and importer country effects (`SPECIFICATION`), to
+        be used with `country_effects`.
+        """
         return _estimated_gravity()
 
     def with_overrides(self, **values: float | None) -> Gravity:
@@ -82,7 +89,7 @@ class Gravity:
 def _estimated_gravity() -> Gravity:
     text = (resources.files("sim") / "data" / GRAVITY_FILE).read_text()
     estimates = json.loads(text)
-    coef = estimates["ppml"]["coefficients"]
+    coef = estimates[SPECIFICATION]["coefficients"]
     return Gravity(
         constant=coef["constant"],
         gdp_exporter=coef["log_gdp_exporter"],
@@ -101,6 +108,7 @@ def anchored(
     contiguity: np.ndarray,
     language: np.ndarray,
     gdp_usd: np.ndarray,
+    effects: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Gravity:
     """`gravity` with its constant re-anchored so that world trade at `gdp_usd` is `reference`'s.
 
@@ -119,6 +127,7 @@ def anchored(
         contiguity: (N, N) bool.
         language: (N, N) bool.
         gdp_usd: GDP (N,) of the start year.
+        effects: Exporter and importer country effects (N,) each (None: none).
 
     Returns:
         `gravity` itself if it equals `reference`, else a copy with the anchored constant.
@@ -126,14 +135,20 @@ def anchored(
     if gravity == reference:
         return gravity
     world_trade = [
-        gravity_flows(bilateral_resistance(g, distance_km, contiguity, language), gdp_usd, g).sum()
+        gravity_flows(
+            bilateral_resistance(g, distance_km, contiguity, language, effects), gdp_usd, g
+        ).sum()
         for g in (reference, gravity)
     ]
     return replace(gravity, constant=gravity.constant + np.log(world_trade[0] / world_trade[1]))
 
 
 def bilateral_resistance(
-    gravity: Gravity, distance_km: np.ndarray, contiguity: np.ndarray, language: np.ndarray
+    gravity: Gravity,
+    distance_km: np.ndarray,
+    contiguity: np.ndarray,
+    language: np.ndarray,
+    effects: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """The time-invariant part of the gravity equation, an (N, N) factor with zero diagonal.
 
@@ -142,18 +157,24 @@ def bilateral_resistance(
         distance_km: (N, N) distances, zero diagonal.
         contiguity: (N, N) bool.
         language: (N, N) bool.
+        effects: Exporter and importer country effects (N,) each, log points
+            (`country_effects`; None: none).
 
     Returns:
-        exp(c + d ln distance + e contiguity + f language) off the diagonal, 0 on it.
+        exp(c + exporter_i + importer_j + d ln distance + e contiguity + f language) off the
+        diagonal, 0 on it.
     """
     off_diagonal = ~np.eye(len(distance_km), dtype=bool)
     log_distance = np.log(np.where(off_diagonal, distance_km, 1.0))
-    factor = np.exp(
+    exponent = (
         gravity.constant
         + gravity.distance * log_distance
         + gravity.contiguity * contiguity
         + gravity.common_language * language
     )
+    if effects is not None:
+        exponent += effects[0][:, None] + effects[1][None, :]
+    factor = np.exp(exponent)
     return np.where(off_diagonal, factor, 0.0)
 
 
@@ -220,7 +241,8 @@ def update_trade(model: WorldModel) -> None:
     """The trade phase: gravity flows at this year's GDP, moved by politics, cut by sanctions.
 
     Sets `model._trade_without_policy` (X0), `model._trade_usd` (X), their two-way sum and
-    the gains-from-trade level that next year's growth takes up (`sim.economy`).
+    the gains-from-trade level that next year's growth takes up (`sim.economy`). The trade
+    that sanctions cut is partly re-routed to the partners' other partners (`divert`).
     """
     base = gravity_flows(
         model._resistance, model._gdp_usd, model.gravity, out=model._trade_without_policy
@@ -236,12 +258,48 @@ def update_trade(model: WorldModel) -> None:
     finance.apply_secondary_cut(
         open_share, finance.us_sanctions(model), model.non_dollar_share, model.dollar_sanction_reach
     )
-    np.multiply(base, np.exp(log_policy, out=log_policy), out=model._trade_usd)
-    model._trade_usd *= open_share
-    np.add(model._trade_usd, model._trade_usd.T, out=model._two_way_trade)
+    flows = np.multiply(base, np.exp(log_policy, out=log_policy), out=model._trade_usd)
+    divert(flows, open_share, model.trade_diversion)
+    np.add(flows, flows.T, out=model._two_way_trade)
     model._gains_level = gains_from_trade(
-        model._trade_usd.sum(axis=0), base.sum(axis=0), model._gdp_usd, model.trade_elasticity
+        flows.sum(axis=0), base.sum(axis=0), model._gdp_usd, model.trade_elasticity
     )
+
+
+def divert(flows: np.ndarray, open_share: np.ndarray, diversion: float) -> np.ndarray:
+    """Cut flows (in place) by sanctions and re-route part of what is cut (trade diversion).
+
+    Each flow keeps `open_share` of itself. Of the trade a country loses, its exports and its
+    imports, a share `diversion` goes to its other partners in proportion to what they still
+    trade with it, weighted again by the pair's openness (a partner that also sanctions it
+    takes less): the exporter re-routes lost exports, the importer re-sources lost imports
+    (as in structural gravity, where higher trade costs with some partners lower a country's
+    multilateral resistance and raise its trade with the others; Anderson & van Wincoop
+    2003). A flow touching no sanctioned pair is not moved unless a partner has lost trade.
+
+    Args:
+        flows: (N, N) flows before sanctions; overwritten with the flows after them.
+        open_share: (N, N) share of each flow that sanctions leave, in [0, 1].
+        diversion: Share of lost trade re-routed, in [0, 1].
+
+    Returns:
+        `flows`.
+    """
+    lost = flows * (1.0 - open_share)
+    flows *= open_share
+    if diversion == 0.0 or not lost.any():
+        return flows
+    weight = flows * open_share
+    shares = []
+    for axis in (1, 0):  # exporters' lost exports, then importers' lost imports
+        total = weight.sum(axis=axis)
+        shares.append(
+            np.divide(lost.sum(axis=axis), total, out=np.zeros_like(total), where=total > 0)
+        )
+    gain = weight * (diversion * shares[0])[:, None]
+    gain += weight * (diversion * shares[1])[None, :]
+    flows += gain
+    return flows
 
 
 def bloc_trade_term(model: WorldModel) -> np.ndarray:
@@ -256,3 +314,35 @@ def bloc_trade_term(model: WorldModel) -> np.ndarray:
         model._bloc_trade_key = key
         model._bloc_trade = model.bloc_trade_effect * (model._same_bloc - model._same_bloc_start)
     return model._bloc_trade
+
+
+@functools.cache
+def _country_effects_table() -> tuple[dict[str, float], dict[str, float]]:
+    """Exporter and importer effects by ISO3, read once from `GRAVITY_FILE` (`country_effects`)."""
+    estimates = json.loads((resources.files("sim") / "data" / GRAVITY_FILE).read_text())
+    effects = estimates["country_effects"]
+    return dict(effects["exporter"]), dict(effects["importer"])
+
+
+def country_effects(iso3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exporter and importer effects of structural gravity (log points) for ISO3 codes.
+
+    Estimated with PPML on COW trade (`scripts/estimate_gravity.py`, `sim/data/gravity.md`,
+    Country effects): they go with the `ppml_country_effects` coefficients
+    (`Gravity.estimated`), flows being multiplied by exp(exporter_i + importer_j).
+    Normalised so that their 2014-GDP-weighted means are zero; UN members without trade data
+    carry their UN subregion's median. Codes not in the table (not UN members) get 0.
+
+    Args:
+        iso3: ISO3 codes (any shape).
+
+    Returns:
+        `(exporter, importer)`, float arrays of the shape of `iso3`.
+    """
+    exporter, importer = _country_effects_table()
+    codes = np.asarray(iso3)
+    flat = [str(code) for code in codes.ravel()]
+    return (
+        np.array([exporter.get(code, 0.0) for code in flat], dtype=float).reshape(codes.shape),
+        np.array([importer.get(code, 0.0) for code in flat], dtype=float).reshape(codes.shape),
+    )

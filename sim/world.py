@@ -159,7 +159,36 @@ DYAD_COLUMNS: tuple[Column, ...] = (
     Column("contiguity", "bool", default=False, doc="share a land border"),
     Column("common_language", "bool", default=False, doc="share an official language"),
     Column("cepii", "bool", default=False, doc="pair covered by CEPII GeoDist"),
+    Column("rivalry", "bool", default=False, doc="in an ongoing strategic rivalry"),
+    Column("defense_pact", "bool", default=False, doc="ATOP defence obligation, either way"),
+    Column("alliance", "bool", default=False, doc="any ATOP obligation, either way"),
+    Column(
+        "dispute_years",
+        "int",
+        default=0,
+        low=0,
+        high=10,
+        doc="years with a militarized interstate dispute, of the last 10 covered",
+    ),
+    Column(
+        "conflict_years",
+        "int",
+        default=0,
+        low=0,
+        high=10,
+        doc="years on opposite sides of an armed conflict, of the last 10",
+    ),
 )
+
+#: Dyad columns held as (N, N) symmetric matrices on `World` besides distance, contiguity and
+#: common language: name -> dtype (False / 0 for pairs not listed).
+SECURITY_MATRICES = {
+    "rivalry": bool,
+    "defense_pact": bool,
+    "alliance": bool,
+    "dispute_years": float,
+    "conflict_years": float,
+}
 
 _TRUE = {"true", "1", "yes", "t", "y"}
 _FALSE = {"false", "0", "no", "f", "n"}
@@ -175,6 +204,17 @@ class World:
         distance_km: (N, N) great-circle distances, zero diagonal.
         contiguity: (N, N) bool, symmetric.
         common_language: (N, N) bool, symmetric.
+        rivalry: (N, N) bool, symmetric: an ongoing strategic rivalry.
+        defense_pact: (N, N) bool, symmetric: a defence obligation (ATOP).
+        alliance: (N, N) bool, symmetric: any alliance obligation (ATOP).
+        dispute_years: (N, N) float, symmetric: years with a militarized dispute (0-10).
+        conflict_years: (N, N) float, symmetric: years on opposite sides of an armed
+            conflict (0-10).
+
+    The five security matrices default to False / 0 (when not given, e.g. by older code
+    building a `World` from the first five fields); the diagonal is always zero. A matrix
+    that is all False / 0 (no dyad file, or a column absent or empty in it) is a read-only
+    zero-stride view, so synthetic worlds of thousands of countries cost no memory for it.
     """
 
     name: str
@@ -182,10 +222,24 @@ class World:
     distance_km: np.ndarray
     contiguity: np.ndarray
     common_language: np.ndarray
+    rivalry: np.ndarray | None = None
+    defense_pact: np.ndarray | None = None
+    alliance: np.ndarray | None = None
+    dispute_years: np.ndarray | None = None
+    conflict_years: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        """Freeze the matrices so a world can be shared by many models."""
-        for matrix in (self.distance_km, self.contiguity, self.common_language):
+        """Fill absent security matrices with False / 0 and freeze every matrix."""
+        n = len(self.countries)
+        for name, dtype in SECURITY_MATRICES.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, _zero_matrix(n, dtype))
+        for matrix in (
+            self.distance_km,
+            self.contiguity,
+            self.common_language,
+            *(getattr(self, name) for name in SECURITY_MATRICES),
+        ):
             matrix.flags.writeable = False
 
     @property
@@ -251,7 +305,9 @@ def world_from_tables(
     """Assemble a `World` from validated tables.
 
     Pairs absent from `dyads` get the great-circle distance between the capitals and no
-    contiguity or common language; a warning says how many.
+    contiguity or common language; a warning says how many. They (and every pair, without
+    `dyads`) also get no rivalry, defence pact or alliance and zero dispute and conflict
+    years.
 
     Args:
         name: Scenario name.
@@ -269,6 +325,7 @@ def world_from_tables(
     distance = distance_matrix_km(countries["capital_lat"], countries["capital_lon"])
     contiguity = np.zeros((n, n), dtype=bool)
     language = np.zeros((n, n), dtype=bool)
+    security = {name: _zero_matrix(n, dtype) for name, dtype in SECURITY_MATRICES.items()}
     if dyads is not None and len(dyads):
         index = pd.Series(np.arange(n), index=countries["iso3"])
         for col in ("iso3_a", "iso3_b"):
@@ -295,6 +352,12 @@ def world_from_tables(
                 f"{dyads_file}: row {row + 1}, columns 'iso3_a'/'iso3_b': expected each pair "
                 f"once, got {dyads['iso3_a'].iloc[row]}-{dyads['iso3_b'].iloc[row]} again"
             )
+        for name, dtype in SECURITY_MATRICES.items():
+            values = _dyad_values(dyads, name, dtype)
+            if values.any():
+                security[name] = np.zeros((n, n), dtype=dtype)
+                security[name][a, b] = values
+                security[name][b, a] = values
         for matrix, values in (
             (distance, dyads["distance_km"].to_numpy(float)),
             (contiguity, dyads["contiguity"].to_numpy(bool)),
@@ -309,7 +372,23 @@ def world_from_tables(
                 "distance between capitals and no contiguity or common language",
                 stacklevel=2,
             )
-    return World(name, countries, distance, contiguity, language)
+    return World(name, countries, distance, contiguity, language, **security)
+
+
+def _zero_matrix(n: int, dtype: type) -> np.ndarray:
+    """A read-only (n, n) matrix of zeros of `dtype` that takes no memory (zero strides)."""
+    return np.broadcast_to(np.zeros((), dtype=dtype), (n, n))
+
+
+def _dyad_values(dyads: pd.DataFrame, column: str, dtype: type) -> np.ndarray:
+    """A dyad column as an array of `dtype`; its default where the table lacks the column."""
+    if column not in dyads.columns:
+        spec = next(c for c in DYAD_COLUMNS if c.name == column)
+        return np.full(len(dyads), spec.default, dtype=dtype)
+    values = dyads[column]
+    if dtype is float:
+        return values.to_numpy(float, na_value=0.0)
+    return values.to_numpy(bool)
 
 
 def validate_table(raw: pd.DataFrame, columns: tuple[Column, ...], source: Path | str):

@@ -9,6 +9,7 @@ import pytest
 from sim import WorldModel, diplomacy
 from sim.alignment import STRATEGIES, assign_strategies, register
 from sim.alignment.strategies import MIXED_PRESETS, AlignmentContext, alignment_context, choose
+from sim.blocs import found_bloc
 from sim.world import COUNTRY_COLUMNS, load_world, validate_table, world_from_tables
 from tests.conftest import STILL, make_world
 
@@ -76,6 +77,7 @@ def context(**fields):
         bloc_capability=np.zeros(2),
         affinity_to_bloc=zeros,
         trade_share=zeros,
+        trade_exposure=zeros,
         ideology_gap=zeros,
         landscape_gain=zeros,
         thresholds=THRESHOLDS,
@@ -339,11 +341,34 @@ def test_mixed_strategies_act_side_by_side_in_one_world():
 
 def test_leaders_stay_with_their_blocs_whatever_their_strategy():
     model = WorldModel(tiny_world(), alignment="ideological", **STILL)
-    # China would rather be non-aligned than anything (hostile to all), yet it leads Eurasia
-    set_affinity(model, "CHN", USA=-1.0, GBR=-1.0, RUS=-1.0, SML=-1.0)
+    # a small state leads a bloc with Britain, whose ideal point pulls the bloc's centre 1.2
+    # from its own: beyond its tolerance of 1, it would rather be non-aligned, yet it stays
+    found_bloc(model, model.row["SML"], np.array([model.row["SML"], model.row["GBR"]]))
+    gap = alignment_context(model).ideology_gap[model.row["SML"], 2]
+    assert gap > model.thresholds["ideological"]
     model.step()
+    assert model.country("SML").bloc_name == "SML-led"
     assert model.country("CHN").bloc_name == "Eurasia"
-    assert model.country("USA").bloc_name == "West"
+    # the West, left with its leader alone, dissolves: a leader stays as long as its bloc does
+    assert model.country("USA").bloc_name == "nonaligned" and not model.blocs[0].active
+
+
+def test_great_powers_balance_and_never_join_a_bloc_they_do_not_lead_or_belong_to():
+    model = WorldModel(tiny_world(), alignment="bandwagoning", **STILL)
+    strategies = {c.iso3: c.strategy for c in model.countries}
+    assert strategies == {
+        "USA": "balancing",
+        "GBR": "bandwagoning",
+        "CHN": "balancing",
+        "RUS": "balancing",
+        "SML": "bandwagoning",
+    }
+    # Russia, hostile to China and friendly to the West, still cannot join the West: it can
+    # only stay in Eurasia or leave it
+    set_affinity(model, "RUS", CHN=-1.0, USA=1.0, GBR=1.0, SML=0.0)
+    model.step()
+    assert model.country("RUS").bloc_name in ("Eurasia", "nonaligned")
+    assert model.country("RUS").bloc_name != "West"
 
 
 # -- the registry -------------------------------------------------------------------------
@@ -372,10 +397,9 @@ def test_a_new_strategy_is_one_decorated_function(follow_the_first_bloc):
     assert model.country("SML").bloc_name == "nonaligned"
     model.step()
     names = [c.bloc_name for c in model.countries]
-    # everyone follows bloc 0 (West) except China, who leads Eurasia; left alone, Eurasia
-    # dissolves and China is non-aligned
-    assert names == ["West", "West", "nonaligned", "West", "West"]
-    assert not model.blocs[1].active
+    # everyone follows bloc 0 (West) but the great powers, who balance (China leads Eurasia,
+    # Russia stays with it)
+    assert names == ["West", "West", "Eurasia", "Eurasia", "West"]
 
 
 def test_the_test_strategy_was_removed():

@@ -9,7 +9,9 @@ from sim import WorldModel
 from sim.events import EVENT_KINDS, EVENT_SETS, Event, schedule
 from sim.finance import apply_secondary_cut
 from sim.powers import (
+    CLUB_PREMIUM,
     CONTAIN_LEVEL,
+    EXPAND_OFFER,
     CONTAIN_RATE,
     POLICY_STEP,
     POWER_STRATEGIES,
@@ -122,7 +124,13 @@ def test_sanctions_raise_intensities_and_never_lower_them():
 
 
 def test_sanctions_event_cuts_trade_in_its_year():
-    quiet = dict(IDLE, affinity_trade_effect=0.0, bloc_trade_effect=0.0, dollar_sanction_reach=0.0)
+    quiet = dict(
+        IDLE,
+        affinity_trade_effect=0.0,
+        bloc_trade_effect=0.0,
+        dollar_sanction_reach=0.0,
+        trade_diversion=0.0,
+    )
     package = [{"year": 2025, "kind": "sanctions", "targets": ["IND"], "intensity": 0.5}]
     base, hit = model(**quiet), model(events=package, **quiet)
     west, ind = bloc_rows(hit, "West"), hit.row["IND"]  # the imposers: the West at the time
@@ -145,12 +153,13 @@ def test_ceasefire_removes_the_conflict():
         expected = affinity[chn, party] + 0.2 * (1 - affinity[chn, party])
         assert m.affinity[chn, party] == pytest.approx(expected)
     # and without the war, the parties' affinity recovers year by year
-    war = model()
+    war = model(war_end_hazard=0.0)
     for m_ in (m, war):
         for _ in range(5):
             m_.step()
     assert war.affinity[rus, ukr] < -0.75  # the war goes on
-    assert m.affinity[rus, ukr] > war.affinity[rus, ukr] + 0.3
+    # their rivalry and a decade of fighting keep the target hostile: the recovery is slow
+    assert m.affinity[rus, ukr] > war.affinity[rus, ukr] + 0.05
 
 
 def test_ceasefire_without_mediator_and_for_an_unlisted_pair():
@@ -163,7 +172,8 @@ def test_ceasefire_without_mediator_and_for_an_unlisted_pair():
 
 def test_greater_eurasia_raises_trade_among_its_members():
     plan = [{"year": 2025, "kind": covers("greater_eurasia"), "trade_boost": 0.2}]
-    base, boosted = model(), model(events=plan)
+    # no re-routing of sanctioned trade: it would spread the members' gains to others
+    base, boosted = model(trade_diversion=0.0), model(events=plan, trade_diversion=0.0)
     base.step()
     boosted.step()
     area = np.union1d(members(base, "sco"), members(base, "eaeu"))
@@ -228,7 +238,8 @@ def test_a_user_list_of_dict_events():
     assert m.sanctions[m.row["USA"], m.row["VNM"]] == 0.4 and m.conflicts == []
     before = m.non_dollar_share[india]
     m.step()
-    assert m.non_dollar_share[india] > before + 0.2  # the push (then a year of drift)
+    # the push of 0.3, then a year of adjustment back toward a target at about the baseline
+    assert m.non_dollar_share[india] - before > 0.3 * (1 - m.finance_adjustment_rate) - 0.01
     assert plan[0] == {"year": 2026, "kind": "payment_push", "members": ["IND"], "amount": 0.3}
 
 
@@ -344,7 +355,11 @@ def test_expand_offers_friendly_nonaligned_countries_a_bonus():
     friendly = outside[m.affinity[chn, outside] > 0]
     hostile = outside[m.affinity[chn, outside] <= 0]
     assert len(friendly) > 50 and len(hostile) > 0
-    np.testing.assert_allclose(m.alignment_bonus[friendly, 2], 0.1 * m.affinity[chn, friendly])
+    # EXPAND_OFFER x affinity, doubled for each club (BRICS, SCO) shared with China
+    clubs = m.memberships["brics"][friendly].astype(int) + m.memberships["sco"][friendly]
+    assert clubs.max() == 2 and clubs.min() == 0  # every case is there
+    expected = EXPAND_OFFER * m.affinity[chn, friendly] * (1 + CLUB_PREMIUM * clubs)
+    np.testing.assert_allclose(m.alignment_bonus[friendly, 2], expected)
     assert (m.alignment_bonus[hostile] == 0).all()
     assert (m.alignment_bonus[m.bloc >= 0] == 0).all()  # members are not courted
     assert (m.alignment_bonus[:, :2] == 0).all()  # only for joining China's bloc

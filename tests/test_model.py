@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from sim import Country, WorldModel, diplomacy, synthetic_world, trade
 from sim.outcomes import TRACKED_ACTORS
-from sim.trade import Gravity
+from sim.trade import Gravity, country_effects
 
 #: Politics switched off: no great-power actions, no political effects on trade, no noise in
 #: alignment, so the economy and trade phases can be checked against their formulas.
 QUIET = dict(
+    trade_diversion=0.0,
     strategy_USA="",
     strategy_CHN="",
     strategy_RUS="",
@@ -82,13 +83,16 @@ def test_without_shocks_gdp_grows_by_trend_then_converges():
 
 
 def test_trade_is_the_gravity_equation():
-    model = WorldModel(rng=0)
+    model = WorldModel(rng=0, trade_diversion=0.0)  # no sanctioned trade re-routed
     g = Gravity.estimated()
     i, j = index(model, "DEU"), index(model, "FRA")
     y = model.gdp_usd
     w = model.world
+    exporter, importer = country_effects(model.iso3)
     expected = np.exp(
         g.constant
+        + exporter[i]
+        + importer[j]
         + g.gdp_exporter * np.log(y[i])
         + g.gdp_importer * np.log(y[j])
         + g.distance * np.log(w.distance_km[i, j])
@@ -278,9 +282,12 @@ def test_mesa_batch_run_convention():
 def test_powers_inside_blocs_add_nothing_to_the_common_threat():
     # the model leaves them out of the common-threat term; the affinity target must be the
     # same as over every group, also in years when Russia leaves its bloc (a strong wedge)
-    model = WorldModel(rng=3, strategy_USA="contain+wedge", wedge_strength=1.0)
+    # (without the exit cost of trade, which keeps Russia in its bloc against the full wedge)
+    model = WorldModel(
+        rng=3, strategy_USA="contain+wedge", wedge_strength=1.0, interdependence_weight=0.0
+    )
     left = False
-    for _ in range(15):
+    for _ in range(18):
         model.step()
         target = diplomacy.model_affinity_target(model)  # refreshes the bloc relations first
         every_group = np.hstack([model.bloc_threat, model.power_threat])
@@ -290,6 +297,7 @@ def test_powers_inside_blocs_add_nothing_to_the_common_threat():
             diplomacy.trade_interdependence(model._two_way_trade, model.gdp_usd),
             diplomacy.common_threat(every_group),
             model._covoting,
+            model.sanctions,
         )
         np.testing.assert_array_equal(target, full)
         left |= bool(model.bloc[model.row["RUS"]] != model.bloc[model.row["CHN"]])

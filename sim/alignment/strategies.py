@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.blocs import EURASIAN_TREATY_PARTNERS, US_TREATY_ALLIES, bloc_sums
+from sim.blocs import (
+    EURASIAN_TREATY_PARTNERS,
+    US_TREATY_ALLIES,
+    bloc_sums,
+    found_bloc,
+    membership_matrix,
+)
+from sim.diplomacy import group_threat
 from sim.registry import registrar
 
 if TYPE_CHECKING:
@@ -41,6 +48,8 @@ class AlignmentContext:
         bloc_capability: (B,) each bloc's share of world capability.
         affinity_to_bloc: (N, B) capability-weighted mean affinity to the bloc's other members.
         trade_share: (N, B) share of each country's trade (both ways) done with the bloc.
+        trade_exposure: (N, B) two-way trade with the bloc's other members over the country's
+            GDP (what leaving the bloc puts at stake).
         ideology_gap: (N, B) distance of the ideal point to the bloc's capability-weighted centre.
         landscape_gain: (N, B) sum over the bloc's other members of capability x affinity.
         thresholds: Strategy name -> the score of non-alignment for that strategy.
@@ -50,6 +59,7 @@ class AlignmentContext:
     bloc_capability: np.ndarray
     affinity_to_bloc: np.ndarray
     trade_share: np.ndarray
+    trade_exposure: np.ndarray
     ideology_gap: np.ndarray
     landscape_gain: np.ndarray
     thresholds: Mapping[str, float]
@@ -219,9 +229,19 @@ def choose(
     return total.argmax(axis=1)
 
 
-def alignment_context(model: WorldModel) -> AlignmentContext:
-    """What the alignment strategies see this year."""
-    members = model.membership()
+def alignment_context(model: WorldModel, bloc: np.ndarray | None = None) -> AlignmentContext:
+    """What the alignment strategies see this year.
+
+    Args:
+        model: The model.
+        bloc: A trial membership (N,) with blocs `0 .. len(model.blocs)` (one more than the
+            model has: a bloc being proposed); None: the model's own membership.
+    """
+    if bloc is None:
+        members, bloc_threat = model.membership(), model.bloc_threat
+    else:
+        members = membership_matrix(bloc, len(model.blocs) + 1)
+        bloc_threat = group_threat(model._pair_threat, members)
     cap = model._capability
     weighted = model.affinity * cap[None, :]
     np.fill_diagonal(weighted, 0.0)
@@ -230,21 +250,21 @@ def alignment_context(model: WorldModel) -> AlignmentContext:
     affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
     two_way = model._two_way_trade
     total = two_way.sum(axis=1, keepdims=True)
-    trade_share = np.divide(
-        bloc_sums(two_way, members), total, out=np.zeros_like(gain), where=total > 0
-    )
+    with_bloc = bloc_sums(two_way, members)  # the diagonal is zero: others only
+    trade_share = np.divide(with_bloc, total, out=np.zeros_like(gain), where=total > 0)
     bloc_cap = cap @ members
     centre = np.divide(
         (cap * model._ideal_point) @ members,
         bloc_cap,
-        out=np.zeros(len(model.blocs)),
+        out=np.zeros_like(bloc_cap),
         where=bloc_cap > 0,
     )
     return AlignmentContext(
-        bloc_threat=model.bloc_threat,
+        bloc_threat=bloc_threat,
         bloc_capability=bloc_cap,
         affinity_to_bloc=affinity_to_bloc,
         trade_share=trade_share,
+        trade_exposure=with_bloc / model._gdp_usd[:, None],
         ideology_gap=np.abs(model._ideal_point[:, None] - centre[None, :]),
         landscape_gain=gain,
         thresholds=model.thresholds,
@@ -252,18 +272,93 @@ def alignment_context(model: WorldModel) -> AlignmentContext:
 
 
 def align(model: WorldModel) -> None:
-    """The alignment phase: each country applies its strategy; leaders stay with their blocs."""
-    n_options = len(model.blocs) + 1
-    ctx = alignment_context(model)
-    scores = np.empty((model.n, n_options))
-    for name, who in model._strategy_rows.items():
-        scores[who] = STRATEGIES[name](ctx, who)
+    """The alignment phase: each country chooses its bloc, then strong states found new ones.
+
+    To the strategies' scores (`scores`) come the great powers' offers, inertia and noise
+    (`choose`); the leader of every active bloc stays in it. Then `found_blocs`.
+    """
+    scores = scores_of(model, alignment_context(model))
     scores += model.alignment_bonus
-    inactive = np.array([not b.active for b in model.blocs], dtype=bool)
-    scores[:, 1:][:, inactive] = -np.inf
-    noise = model.choice_noise * model.rng.gumbel(size=(model.n, n_options))
+    noise = model.choice_noise * model.rng.gumbel(size=scores.shape)
     chosen = choose(scores, model.bloc + 1, model.switching_cost, noise) - 1
     for b, bloc in enumerate(model.blocs):
         if bloc.active:
             chosen[bloc.leader] = b
     model.bloc = chosen
+    found_blocs(model)
+
+
+def scores_of(
+    model: WorldModel, ctx: AlignmentContext, bloc: np.ndarray | None = None, proposer: int = -1
+) -> np.ndarray:
+    """Every country's score of each option (N, B + 1) under its own strategy, before offers.
+
+    Besides the strategy's score: the exit cost of interdependence, staying in one's bloc
+    scores `interdependence_weight` times the trade with its other members over GDP
+    (Crescenzi 2005, "Economic Interdependence and Conflict in World Politics":
+    interdependence is the cost of exiting a relationship; Copeland 2015, trade
+    expectations). Barred options (-inf): inactive blocs; a bloc led by a strategic rival
+    (rivals regard each other as enemies: Thompson 2001); for a great power any bloc but the
+    one it is in or leads (great powers balance and do not subordinate themselves: Waltz
+    1979, "Theory of International Politics"; Walt 1987 on bandwagoning as the choice of
+    weak states).
+
+    Args:
+        model: The model.
+        ctx: `alignment_context(model, bloc)`.
+        bloc: The membership the context describes (None: the model's).
+        proposer: The leader of a proposed bloc (the last option), if the context has one.
+    """
+    bloc = model.bloc if bloc is None else bloc
+    scores = np.empty((model.n, ctx.bloc_capability.shape[0] + 1))
+    for name, who in model._strategy_rows.items():
+        scores[who] = STRATEGIES[name](ctx, who)
+    members = np.flatnonzero(bloc >= 0)
+    scores[members, bloc[members] + 1] += (
+        model.interdependence_weight * ctx.trade_exposure[members, bloc[members]]
+    )
+    active = [b.active for b in model.blocs]
+    active += [True] * (scores.shape[1] - 1 - len(active))  # a proposed bloc
+    scores[:, 1:][:, ~np.array(active, dtype=bool)] = -np.inf
+    leaders = [b.leader for b in model.blocs]
+    leaders += [proposer] * (scores.shape[1] - 1 - len(leaders))
+    led = [b for b, leader in enumerate(leaders) if leader >= 0]
+    rivals_lead = model._rivalry[:, [leaders[b] for b in led]] > 0
+    scores[:, 1:][:, led] = np.where(rivals_lead, -np.inf, scores[:, 1:][:, led])
+    for power in model.power_rows:
+        allowed = np.array(leaders) == power
+        if bloc[power] >= 0:
+            allowed[bloc[power]] = True
+        scores[power, 1:][~allowed] = -np.inf
+    return scores
+
+
+def found_blocs(model: WorldModel) -> None:
+    """Strong non-aligned states propose a bloc to their friends; each friend's strategy decides.
+
+    Candidates, in decreasing capability down to `bloc_formation_capability`: non-aligned
+    states with at least `bloc_formation_followers` non-aligned friends (affinity at least
+    `bloc_formation_affinity`). The friends score the proposed bloc with their own strategies
+    (no noise, inertia for staying out) and join if it is their best option; the bloc is
+    founded only with that many joiners, so it starts with members that chose it.
+    """
+    capability = model._capability
+    for candidate in np.argsort(-capability):
+        if capability[candidate] < model.bloc_formation_capability:
+            break
+        if model.bloc[candidate] >= 0:
+            continue
+        outside = np.flatnonzero(model.bloc < 0)
+        friends = outside[
+            (model.affinity[candidate, outside] >= model.bloc_formation_affinity)
+            & (outside != candidate)
+        ]
+        if len(friends) < model.bloc_formation_followers:
+            continue
+        trial = model.bloc.copy()
+        trial[np.append(friends, candidate)] = len(model.blocs)
+        scores = scores_of(model, alignment_context(model, trial), trial, candidate)[friends]
+        scores[:, 0] += model.switching_cost  # they are non-aligned now
+        joiners = friends[scores.argmax(axis=1) == scores.shape[1] - 1]
+        if len(joiners) >= model.bloc_formation_followers:
+            found_bloc(model, int(candidate), np.append(joiners, candidate))
