@@ -1,12 +1,11 @@
 """Blocs: named groupings of countries with a leader, their cohesion, splits and formation.
 
 The initial blocs follow a documented rule from 2025 facts (`initial_blocs`). Each country
-is in exactly one bloc or non-aligned (bloc -1). A bloc whose cohesion (mean affinity among
-its members) falls below a threshold splits in two along the sign of the leading
-eigenvector of its members' affinity matrix (spectral bisection, Fiedler 1973 / Newman
-2006's modularity method applied to a signed affinity matrix); the part holding the leader
-keeps the name. A non-aligned country strong enough to lead can found a bloc with the
-non-aligned countries that like it.
+is in exactly one bloc or non-aligned (bloc -1). A bloc that holds two mutually hostile
+camps splits (structural balance, Heider 1946; the camps found by `bisect`, Doreian & Mrvar
+1996); the camp holding the leader keeps the name. Cohesion is the mean affinity among its
+members. New blocs are founded in the alignment phase, where the followers choose
+(`sim.alignment.strategies.found_blocs`).
 
 Entry point: `update_blocs(model)`, the blocs' phase of the year (after the alignment choices).
 """
@@ -108,46 +107,60 @@ def bloc_sums(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
     return sums
 
 
-def cohesion(affinity: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Mean affinity among each bloc's members (B,); NaN for blocs with fewer than 2.
+def cohesion_of(affinity: np.ndarray, rows: np.ndarray) -> float:
+    """A bloc's cohesion: the mean affinity among its members; NaN for fewer than 2.
 
     Args:
         affinity: (N, N) affinity, unit diagonal.
-        members: (N, B) 0/1 membership (`membership_matrix`).
+        rows: Row indices of the members.
     """
-    size = members.sum(axis=0)
-    # sum over pairs i != j in the bloc: diag(M^T A M) minus the unit diagonal
-    within = (bloc_sums(affinity, members) * members).sum(axis=0) - size
-    pairs = size * (size - 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(pairs > 0, within / np.where(pairs > 0, pairs, 1), np.nan)
+    n = len(rows)
+    if n < 2:
+        return float("nan")
+    return float((affinity[np.ix_(rows, rows)].sum() - n) / (n * (n - 1)))
 
 
 def bisect(affinity: np.ndarray, members: np.ndarray, leader: int) -> np.ndarray:
-    """Split a bloc's members in two by the leading eigenvector of their affinity matrix.
+    """Split a bloc's members into the leader's camp and the rest, by structural balance.
+
+    A local search for the partition in two that best fits structural balance (friends in the
+    same camp, foes across; Doreian & Mrvar 1996, "A partitioning approach to structural
+    balance", Social Networks 18(2)): start from the members who like the leader, then move
+    every member to the camp it likes more on average, until no one moves (at most as many
+    rounds as members). The leader stays in its camp.
 
     Args:
         affinity: Full affinity matrix (N, N).
         members: Row indices of the bloc's members.
-        leader: Row index of the leader (stays in the first part).
+        leader: Row index of the leader (stays in the first camp).
 
     Returns:
-        The members that leave with the second part.
+        The members of the other camp (empty if every member sides with the leader).
     """
-    sub = affinity[np.ix_(members, members)]
-    centred = sub - sub.mean()
-    _, vectors = np.linalg.eigh(centred)
-    lead = vectors[:, -1]
-    leader_side = np.sign(lead[np.flatnonzero(members == leader)[0]]) or 1.0
-    leaving = members[np.sign(lead) == -leader_side]
-    return leaving
+    sub = affinity[np.ix_(members, members)].copy()
+    np.fill_diagonal(sub, 0.0)
+    head = int(np.flatnonzero(members == leader)[0])
+    camp = sub[:, head] >= 0.0
+    camp[head] = True
+    for _ in range(len(members)):
+        in_camp = camp.astype(float)
+        size = in_camp.sum() - in_camp  # the others in the leader's camp, each member apart
+        rest = (len(members) - 1) - size
+        to_camp = np.divide(sub @ in_camp, size, out=np.zeros(len(members)), where=size > 0)
+        to_rest = np.divide(sub @ (1.0 - in_camp), rest, out=np.zeros(len(members)), where=rest > 0)
+        moved = to_camp >= to_rest
+        moved[head] = True
+        if (moved == camp).all():
+            break
+        camp = moved
+    return members[~camp]
 
 
 def update_blocs(model: WorldModel) -> None:
     """The blocs' phase: blocs holding two hostile camps split; lone leaders' blocs dissolve.
 
-    A bloc of at least three members splits when the two camps of its spectral bisection
-    (`bisect`) like each other less than `bloc_split_threshold` on average (structural
+    A bloc of at least three members splits when the two camps of its bisection (`bisect`)
+    like each other less than `bloc_split_threshold` on average (structural
     balance: a group holding two mutually hostile camps is unstable, Heider 1946; Cartwright
     & Harary 1956). The camp without the leader leaves: one state becomes non-aligned, more
     found a bloc of their own led by the most capable. New blocs are founded in the
@@ -159,10 +172,12 @@ def update_blocs(model: WorldModel) -> None:
         members = np.flatnonzero(model.bloc == b)
         if len(members) < 3:
             continue
+        if model.affinity[np.ix_(members, members)].min() >= model.bloc_split_threshold:
+            continue  # no pair below the threshold: no two camps can be below it
         leaving = bisect(model.affinity, members, bloc.leader)
-        staying = np.setdiff1d(members, leaving)
         if not len(leaving):
             continue
+        staying = members[~np.isin(members, leaving)]
         across = model.affinity[np.ix_(leaving, staying)].mean()
         if across >= model.bloc_split_threshold:
             continue

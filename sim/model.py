@@ -29,6 +29,7 @@ from sim.events import check_schedule, schedule
 from sim.outcomes import (
     OUTCOME_NAMES,
     actor_weights,
+    brics_plus,
     country_reporters,
     global_south,
     yearly_outcomes,
@@ -258,6 +259,9 @@ class WorldModel(mesa.Model):
         check_ranges((("war_end_hazard", self.war_end_hazard, 0.0, 1.0),))
         self.mediation_effect = float(mediation_effect)
         self.mediators: dict[frozenset, int] = {}  # this year's mediated wars -> mediator
+        # wars end by draws of their own stream (spawned from `rng`, so still one seed), so
+        # that runs differing elsewhere share them: paired comparisons see the war's own luck
+        self.war_rng = self.rng.spawn(1)[0]
         # a concert of great powers (`sim.events.three_way_summit`): none at the start
         self.concert_parties = np.array([], dtype=int)
         self.concert_strength, self.concert_half_life = 0.0, 1.0
@@ -310,8 +314,9 @@ class WorldModel(mesa.Model):
             self.council_outcomes = dict.fromkeys(names, np.nan)
         self.countries = [Country(self, i) for i in range(self.n)]
         self.global_south = global_south(self.world.countries)
+        self.brics_plus = brics_plus(self.world.countries)
         self.actor_weights = actor_weights(self._iso3, self.memberships["eu"])
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = OutcomeCollector(
             model_reporters={name: _outcome(name) for name in self.outcome_names()},
             agent_reporters=country_reporters() if record_countries else None,
         )
@@ -539,3 +544,24 @@ class WorldModel(mesa.Model):
 
 def _outcome(name: str):
     return lambda model: model.outcomes[name]
+
+
+class OutcomeCollector(mesa.DataCollector):
+    """Mesa's DataCollector, taking each year's row from `model.outcomes` as it stands.
+
+    The model reporters (one per outcome, `model.outcomes[name]`) are plain numbers, so the
+    deep copy Mesa makes of every reported value is skipped; agent reporters are collected
+    by Mesa as usual. The tables and `get_model_vars_dataframe` are Mesa's.
+    """
+
+    def collect(self, model: WorldModel) -> None:
+        """Append this year's outcomes, then let Mesa collect the agent reporters."""
+        outcomes = model.outcomes
+        for name, column in self.model_vars.items():
+            column.append(outcomes[name])
+        self._collection_steps.append(model.time)  # as Mesa does (`mesa.batch_run` reads it)
+        reporters, self.model_reporters = self.model_reporters, {}
+        try:
+            super().collect(model)
+        finally:
+            self.model_reporters = reporters

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.blocs import bloc_sums, cohesion
+from sim.blocs import bloc_sums, cohesion_of
+from sim.council.session import SPONSOR_GROUPS
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -30,6 +31,18 @@ ALIGNMENTS = (*INITIAL_BLOCS, "other", "nonaligned")
 #: The great-power triangle whose affinities are recorded every year.
 GREAT_POWER_PAIRS = (("USA", "CHN"), ("USA", "RUS"), ("RUS", "CHN"))
 
+#: Outcomes that may be NaN in a world that has every actor they name: years of events that
+#: have not happened (yet), and the Council's shares over an empty set of drafts (no draft
+#: tabled, or none sponsored by a group). Every other outcome is always a number there.
+MAY_BE_NAN = (
+    "ru_cn_split_year",
+    "year_gdp_CHN_passes_USA",
+    "year_capability_CHN_passes_USA",
+    "adoption_share",
+    "p5_agreement",
+    *(f"sponsor_success_{group}" for group in SPONSOR_GROUPS),
+)
+
 OUTCOME_NAMES: tuple[str, ...] = (
     "year",
     "gdp_world_usd",
@@ -46,7 +59,9 @@ OUTCOME_NAMES: tuple[str, ...] = (
     "ru_cn_aligned",
     "ru_cn_split_year",
     *(f"global_south_share_{a}" for a in ALIGNMENTS),
+    *(f"brics_plus_share_{a}" for a in ALIGNMENTS),
     "intra_bloc_trade_share",
+    *(f"bloc_internal_trade_share_{b}" for b in INITIAL_BLOCS),
     "non_dollar_trade_share",
     *(f"non_dollar_share_{c}" for c in ("CHN", "RUS")),
     *(f"affinity_{a}_{b}" for a, b in GREAT_POWER_PAIRS),
@@ -55,6 +70,11 @@ OUTCOME_NAMES: tuple[str, ...] = (
     "year_gdp_CHN_passes_USA",
     "year_capability_CHN_passes_USA",
 )
+
+
+def brics_plus(countries) -> np.ndarray:
+    """(N,) bool: a BRICS member or partner country in the scenario's data (its start year)."""
+    return countries["brics"].to_numpy(bool) | countries["brics_partner"].to_numpy(bool)
 
 
 def global_south(countries) -> np.ndarray:
@@ -109,7 +129,6 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     out["nonaligned_count"] = int((bloc < 0).sum())
 
     names = [b.name for b in model.blocs]
-    coh = cohesion(model.affinity, members)
     # each country's alignment as an index into ALIGNMENTS; bloc -1 takes the last entry
     of_bloc = [ALIGNMENTS.index(name if name in INITIAL_BLOCS else "other") for name in names]
     alignment = np.array([*of_bloc, ALIGNMENTS.index("nonaligned")])[bloc]
@@ -122,8 +141,9 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     for name in INITIAL_BLOCS:
         # a bloc that has dissolved (or never existed in the scenario) has no pair of members:
         # its cohesion is recorded as 0, no ties (`bloc_size_<name>` = 0 says it is absent)
-        value = coh[names.index(name)] if name in names else np.nan
-        out[f"bloc_cohesion_{name}"] = 0.0 if np.isnan(value) else float(value)
+        rows = np.flatnonzero(bloc == names.index(name)) if name in names else ()
+        value = cohesion_of(model.affinity, rows)
+        out[f"bloc_cohesion_{name}"] = 0.0 if np.isnan(value) else value
 
     if "RUS" in model.row and "CHN" in model.row:
         rus, chn = bloc[model.row["RUS"]], bloc[model.row["CHN"]]
@@ -137,19 +157,25 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
         out["ru_cn_aligned"] = np.nan
     out["ru_cn_split_year"] = model.ru_cn_split_year
 
-    south = model.global_south
-    south_alignment = alignment[south]
-    for k, name in enumerate(ALIGNMENTS):
-        # count / size: the same float as the mean of the flags, without np.mean's overhead
-        out[f"global_south_share_{name}"] = (
-            int(np.count_nonzero(south_alignment == k)) / len(south_alignment)
-            if len(south_alignment)
-            else np.nan
-        )
+    for group, mask in (("global_south", model.global_south), ("brics_plus", model.brics_plus)):
+        in_group = alignment[mask]
+        for k, name in enumerate(ALIGNMENTS):
+            # count / size: the same float as the mean of the flags, without np.mean's overhead
+            out[f"{group}_share_{name}"] = (
+                int(np.count_nonzero(in_group == k)) / len(in_group) if len(in_group) else np.nan
+            )
 
-    within = (bloc_sums(trade, members) * members).sum()
+    among = bloc_sums(trade, members) * members  # (N, B): i's exports to its own bloc
+    within = among.sum(axis=0)
     # min: the two sums round differently when all trade is within blocs
-    out["intra_bloc_trade_share"] = float(min(within / total, 1.0)) if total > 0 else np.nan
+    out["intra_bloc_trade_share"] = float(min(within.sum() / total, 1.0)) if total > 0 else np.nan
+    touching = (exports + imports) @ members - within  # every flow with a member at one end
+    for name in INITIAL_BLOCS:
+        b = names.index(name) if name in names else -1
+        # an absent bloc trades nothing within itself: 0, as its cohesion
+        out[f"bloc_internal_trade_share_{name}"] = (
+            float(min(within[b] / touching[b], 1.0)) if b >= 0 and touching[b] > 0 else 0.0
+        )
     # a flow is settled outside the dollar in the mean of its two partners' shares
     share = model.non_dollar_share
     outside = 0.5 * (share @ exports + share @ imports)

@@ -290,15 +290,15 @@ def divert(flows: np.ndarray, open_share: np.ndarray, diversion: float) -> np.nd
     if diversion == 0.0 or not lost.any():
         return flows
     weight = flows * open_share
-    shares = []
+    rates = []
     for axis in (1, 0):  # exporters' lost exports, then importers' lost imports
         total = weight.sum(axis=axis)
-        shares.append(
-            np.divide(lost.sum(axis=axis), total, out=np.zeros_like(total), where=total > 0)
-        )
-    gain = weight * (diversion * shares[0])[:, None]
-    gain += weight * (diversion * shares[1])[None, :]
-    flows += gain
+        rate = np.divide(lost.sum(axis=axis), total, out=np.zeros_like(total), where=total > 0)
+        rates.append(diversion * rate)
+    # flows += weight * (exporter's rate + importer's rate), in one pass over the matrix
+    np.add.outer(rates[0], rates[1], out=lost)
+    lost *= weight
+    flows += lost
     return flows
 
 

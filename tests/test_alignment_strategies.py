@@ -10,6 +10,7 @@ from sim import WorldModel, diplomacy
 from sim.alignment import STRATEGIES, assign_strategies, register
 from sim.alignment.strategies import MIXED_PRESETS, AlignmentContext, alignment_context, choose
 from sim.blocs import found_bloc
+from sim.outcomes import MAY_BE_NAN
 from sim.world import COUNTRY_COLUMNS, load_world, validate_table, world_from_tables
 from tests.conftest import STILL, make_world
 
@@ -522,3 +523,28 @@ def test_mixed_presets_reach_the_model():
     assert model.country("CHE").strategy == "hedging"
     model.step()  # and a year runs with the three strategies side by side
     assert set(model.strategies) == {"balancing", "economic", "hedging"}
+
+
+def run_checking_great_powers(alignment, seed):
+    """26 years; every year, no Russia or China in the US-led bloc, no US in theirs."""
+    model = WorldModel(alignment=alignment, rng=seed)
+    usa, chn, rus = (model.row[c] for c in ("USA", "CHN", "RUS"))
+    for _ in range(26):
+        model.step()
+        leader = {b: bloc.leader for b, bloc in enumerate(model.blocs)}
+        led_by = {
+            code: leader.get(int(model.bloc[row]))
+            for code, row in (("USA", usa), ("CHN", chn), ("RUS", rus))
+        }
+        assert led_by["CHN"] != usa and led_by["RUS"] != usa, model.year
+        assert led_by["USA"] not in (chn, rus), model.year
+    return model.datacollector.get_model_vars_dataframe()
+
+
+@pytest.mark.parametrize("alignment", [*sorted(STRATEGIES), "mixed"])
+def test_great_powers_never_serve_each_other_and_outcomes_are_numbers(alignment):
+    # the seven strategies (six registered and mixed), 10 replicates x 26 years each
+    for child in np.random.SeedSequence(7).spawn(10):
+        table = run_checking_great_powers(alignment, np.random.default_rng(child))
+        numbers = table.drop(columns=[c for c in MAY_BE_NAN if c in table]).iloc[1:]
+        assert not numbers.isna().any().any(), list(numbers.columns[numbers.isna().any()])

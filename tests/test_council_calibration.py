@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
-from experiments.council_calibration import STATISTICS, council_record, main
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.council_calibration import (
+    BEGIN,
+    END,
+    FIT_TARGETS,
+    FREE,
+    STATISTICS,
+    council_arguments,
+    council_record,
+    free_point,
+    loss,
+    main,
+    targets,
+)
+from sim.council.session import FITTED_PATH
 
 
 def test_record_is_shipped_and_complete():
@@ -13,6 +33,18 @@ def test_record_is_shipped_and_complete():
     # a vetoed draft has at least one veto behind it
     vetoes = record[[c for c in record.columns if c.startswith("vetoes_")]].sum(axis=1)
     assert (vetoes >= record["drafts_vetoed"]).all()
+    # every vetoed draft was vetoed jointly by Russia and China or by one member alone
+    assert (record["joint_vetoes_RUS_CHN"] + record["lone_vetoes"] == record["drafts_vetoed"]).all()
+    assert (record["joint_vetoes_RUS_CHN"] == record["vetoes_CHN"]).all()  # China: joint only
+    assert record[["vetoes_RUS", "vetoes_CHN", "vetoes_USA"]].sum().tolist() == [33, 14, 9]
+    assert record["israel_vetoes_USA"].sum() == 8 and record["syria_vetoes_RUS"].sum() == 18
+    assert (record["israel_vetoes_USA"] <= record["vetoes_USA"]).all()
+    # every figure keeps its source and verification status
+    assert record[["source_adopted", "source_vetoes", "source_split"]].notna().all().all()
+    assert set(record["verified_split"]) <= {"yes", "partly", "secondary"}
+    given = record["drafts_not_adopted"].notna()
+    assert given.sum() == 5 and record.loc[given, "source_not_adopted"].notna().all()
+    assert (record.loc[given, "drafts_not_adopted"] >= record.loc[given, "drafts_vetoed"]).all()
 
 
 def test_figure_and_table(tmp_path):
@@ -22,3 +54,56 @@ def test_figure_and_table(tmp_path):
     assert counts["model"] == 2 * 2 * len(STATISTICS)
     assert counts["record 2011-2024"] == 14 * len(STATISTICS)
     assert (table["value"] >= 0).all()
+
+
+def test_the_loss_is_zero_at_the_record_and_grows_with_the_error():
+    goal = targets()
+    at_record = pd.DataFrame([goal["record"].to_dict()] * 3)
+    assert loss(at_record, goal) == pytest.approx(0.0, abs=1e-12)
+    off = at_record.assign(vetoes_CHN=at_record["vetoes_CHN"] + 2 * goal.loc["vetoes_CHN", "scale"])
+    assert loss(off, goal) == pytest.approx(4.0)
+    assert set(goal.index) == set(FIT_TARGETS) <= set(council_record().columns)
+
+
+def test_free_points_and_council_arguments_round_trip():
+    start = json.loads(FITTED_PATH.read_text())["parameters"]
+    point = free_point(start)
+    assert set(point) == set(FREE)
+    again = council_arguments(point)
+    assert free_point(again) == pytest.approx(point)
+    assert again["no_cut"] < again["yes_cut"]
+    assert again["default_veto_cost"] == pytest.approx(np.median(list(again["veto_cost"].values())))
+
+
+def run_tiny_fit(folder: Path) -> dict:
+    folder.mkdir()
+    docs = folder / "CALIBRATION.md"
+    docs.write_text(f"# kept\n\n{BEGIN}\nold tables\n{END}\n\nkept too\n")
+    argv = ["--fit", "--trials", "3", "--replicates", "2", "--years", "2", "--seed", "5"]
+    main([*argv, "--params", str(folder / "fitted.json"), "--docs", str(docs)])
+    return json.loads((folder / "fitted.json").read_text())
+
+
+def test_the_fit_command_writes_its_files_and_is_reproducible(tmp_path):
+    first = run_tiny_fit(tmp_path / "a")
+    second = run_tiny_fit(tmp_path / "b")
+    assert first["parameters"] == second["parameters"]  # same seed, same best point
+    assert first["command"].endswith("--trials 3 --replicates 2 --years 2 --seed 5")
+    trials = pd.read_csv(tmp_path / "a" / "fit_trials.csv")
+    assert len(trials) == 3 and set(FREE) <= set(trials.columns)
+    assert first["loss"] == pytest.approx(trials["loss"].min(), rel=1e-5)
+    pd.testing.assert_frame_equal(trials, pd.read_csv(tmp_path / "b" / "fit_trials.csv"))
+    docs = (tmp_path / "a" / "CALIBRATION.md").read_text()
+    assert docs.startswith("# kept") and docs.rstrip().endswith("kept too")
+    assert "old tables" not in docs and docs.count(BEGIN) == 1
+    for heading in ("Fitted values", "Fit targets", "Validation", "Council reforms", "concert"):
+        assert heading in docs
+    # the written parameters are those a Council takes
+    from sim import WorldModel
+    from sim.council.session import Council
+
+    world = WorldModel(rng=0)
+    Council(
+        world,
+        **{**first["parameters"], "position_beta": tuple(first["parameters"]["position_beta"])},
+    )

@@ -11,8 +11,8 @@ from sim.finance import apply_secondary_cut
 from sim.powers import (
     CLUB_PREMIUM,
     CONTAIN_LEVEL,
-    EXPAND_OFFER,
     CONTAIN_RATE,
+    EXPAND_OFFER,
     POLICY_STEP,
     POWER_STRATEGIES,
     act_great_powers,

@@ -229,26 +229,36 @@ def choose(
     return total.argmax(axis=1)
 
 
-def alignment_context(model: WorldModel, bloc: np.ndarray | None = None) -> AlignmentContext:
+def alignment_context(
+    model: WorldModel, bloc: np.ndarray | None = None, rows: np.ndarray | None = None
+) -> AlignmentContext:
     """What the alignment strategies see this year.
 
     Args:
         model: The model.
         bloc: A trial membership (N,) with blocs `0 .. len(model.blocs)` (one more than the
             model has: a bloc being proposed); None: the model's own membership.
+        rows: The countries whose view is wanted (the context's rows, in this order); None:
+            every country.
     """
     if bloc is None:
         members, bloc_threat = model.membership(), model.bloc_threat
     else:
         members = membership_matrix(bloc, len(model.blocs) + 1)
-        bloc_threat = group_threat(model._pair_threat, members)
+        bloc_threat = None
     cap = model._capability
-    weighted = model.affinity * cap[None, :]
-    np.fill_diagonal(weighted, 0.0)
+    everyone = rows is None
+    rows = np.arange(model.n) if everyone else np.asarray(rows)
+    if bloc_threat is None:
+        bloc_threat = group_threat(model._pair_threat[rows], members)
+    elif not everyone:
+        bloc_threat = bloc_threat[rows]
+    weighted = model.affinity[rows] * cap[None, :]
+    weighted[np.arange(len(rows)), rows] = 0.0  # not oneself
     gain = bloc_sums(weighted, members)
-    others = cap @ members - cap[:, None] * members
+    others = cap @ members - cap[rows, None] * members[rows]
     affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
-    two_way = model._two_way_trade
+    two_way = model._two_way_trade if everyone else model._two_way_trade[rows]
     total = two_way.sum(axis=1, keepdims=True)
     with_bloc = bloc_sums(two_way, members)  # the diagonal is zero: others only
     trade_share = np.divide(with_bloc, total, out=np.zeros_like(gain), where=total > 0)
@@ -264,8 +274,8 @@ def alignment_context(model: WorldModel, bloc: np.ndarray | None = None) -> Alig
         bloc_capability=bloc_cap,
         affinity_to_bloc=affinity_to_bloc,
         trade_share=trade_share,
-        trade_exposure=with_bloc / model._gdp_usd[:, None],
-        ideology_gap=np.abs(model._ideal_point[:, None] - centre[None, :]),
+        trade_exposure=with_bloc / model._gdp_usd[rows, None],
+        ideology_gap=np.abs(model._ideal_point[rows, None] - centre[None, :]),
         landscape_gain=gain,
         thresholds=model.thresholds,
     )
@@ -289,9 +299,13 @@ def align(model: WorldModel) -> None:
 
 
 def scores_of(
-    model: WorldModel, ctx: AlignmentContext, bloc: np.ndarray | None = None, proposer: int = -1
+    model: WorldModel,
+    ctx: AlignmentContext,
+    bloc: np.ndarray | None = None,
+    proposer: int = -1,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Every country's score of each option (N, B + 1) under its own strategy, before offers.
+    """Each country's score of each option (N, B + 1) under its own strategy, before offers.
 
     Besides the strategy's score: the exit cost of interdependence, staying in one's bloc
     scores `interdependence_weight` times the trade with its other members over GDP
@@ -305,17 +319,28 @@ def scores_of(
 
     Args:
         model: The model.
-        ctx: `alignment_context(model, bloc)`.
+        ctx: `alignment_context(model, bloc, rows)`.
         bloc: The membership the context describes (None: the model's).
         proposer: The leader of a proposed bloc (the last option), if the context has one.
+        rows: The countries of the context's rows (None: every country).
+
+    Returns:
+        (len(rows), B + 1) scores, in the order of `rows`.
     """
     bloc = model.bloc if bloc is None else bloc
-    scores = np.empty((model.n, ctx.bloc_capability.shape[0] + 1))
-    for name, who in model._strategy_rows.items():
+    rows = np.arange(model.n) if rows is None else np.asarray(rows)
+    scores = np.empty((len(rows), ctx.bloc_capability.shape[0] + 1))
+    if len(rows) == model.n:
+        groups = model._strategy_rows.items()  # rows are every country, in order
+    else:
+        chosen = model.strategies[rows]
+        groups = ((name, np.flatnonzero(chosen == name)) for name in set(chosen))
+    for name, who in groups:
         scores[who] = STRATEGIES[name](ctx, who)
-    members = np.flatnonzero(bloc >= 0)
-    scores[members, bloc[members] + 1] += (
-        model.interdependence_weight * ctx.trade_exposure[members, bloc[members]]
+    own = bloc[rows]
+    members = np.flatnonzero(own >= 0)
+    scores[members, own[members] + 1] += (
+        model.interdependence_weight * ctx.trade_exposure[members, own[members]]
     )
     active = [b.active for b in model.blocs]
     active += [True] * (scores.shape[1] - 1 - len(active))  # a proposed bloc
@@ -323,13 +348,17 @@ def scores_of(
     leaders = [b.leader for b in model.blocs]
     leaders += [proposer] * (scores.shape[1] - 1 - len(leaders))
     led = [b for b, leader in enumerate(leaders) if leader >= 0]
-    rivals_lead = model._rivalry[:, [leaders[b] for b in led]] > 0
+    rivals_lead = model._rivalry[:, [leaders[b] for b in led]][rows] > 0
     scores[:, 1:][:, led] = np.where(rivals_lead, -np.inf, scores[:, 1:][:, led])
+    everyone = len(rows) == model.n
     for power in model.power_rows:
+        at = [power] if everyone else np.flatnonzero(rows == power)
+        if not len(at):
+            continue
         allowed = np.array(leaders) == power
         if bloc[power] >= 0:
             allowed[bloc[power]] = True
-        scores[power, 1:][~allowed] = -np.inf
+        scores[at[0], 1:][~allowed] = -np.inf
     return scores
 
 
@@ -357,7 +386,8 @@ def found_blocs(model: WorldModel) -> None:
             continue
         trial = model.bloc.copy()
         trial[np.append(friends, candidate)] = len(model.blocs)
-        scores = scores_of(model, alignment_context(model, trial), trial, candidate)[friends]
+        ctx = alignment_context(model, trial, friends)
+        scores = scores_of(model, ctx, trial, candidate, friends)
         scores[:, 0] += model.switching_cost  # they are non-aligned now
         joiners = friends[scores.argmax(axis=1) == scores.shape[1] - 1]
         if len(joiners) >= model.bloc_formation_followers:

@@ -7,30 +7,59 @@ Anchors:
   Vreeland (2014) on who gets elected and rotation (see `sim.council.elections`).
 - Votes: Charter Art. 27(3) as applied by `sim.council.rules`; members vote yes, no or
   abstain as in an ordered-logit model of Council voting (Voeten 2001, "Outside options and
-  the logic of Security Council action", APSR 95: members weigh their preferences over the
-  draft against the cost of blocking it). Latent support for draft d by member i is
+  the logic of Security Council action", APSR 95(4): members weigh their preferences over
+  the draft against the cost of blocking it). Latent support for draft d by member i is
 
       U_id = |p_d| (w_s affinity[i, sponsor] + w_b bloc[i, sponsor]
                     - w_x |ideal_i - ideal_sponsor| / 2)
-             - w_t p_d affinity[i, subject] + e_id,     e_id ~ Logistic(0, 1),
+             - w_t p_d affinity[i, subject]
+             - w_p [i permanent] max(p_d, 0) C[i, subject]            (patron protection)
+             + w_c s [i, sponsor both in the concert, i != sponsor]    (a concert)
+             + e_id,                                                  e_id ~ Logistic(0, 1),
 
   with p_d in [-1, 1] the draft's position against its subject (|p_d| how contentious it
   is: routine mandate renewals are near 0, so nearly everyone votes yes) and bloc +1 within a
   bloc, -1 across blocs, 0 with a non-aligned state. The member votes yes if U > yes_cut, no
   if U < no_cut, abstains in between. The sponsor votes yes.
+- Patron protection: a permanent member shields its clients (the US vetoes on Israel, 8 of
+  its 9 draft vetoes in 2011-2024; Russia's on Syria, 18 of its 33). The closeness of member
+  i to subject j is how much closer i is to j than the world is, above a margin m:
+  `C[i, j] = clip((affinity[i, j] - mean_k affinity[k, j] - m) / (1 - m), 0, 1)` (mean over
+  the other states; a permanent member is its own closest partner), and optionally 1 for a
+  formal ally (`patron_pacts`, from `world.defense_pact` or `world.alliance`).
+  Patron-client ties in the Council: Voeten (2001) on outside options and allies; Security
+  Council Report, *The Veto* (2015).
+- Decisive vetoes cost more than noes, and less when shared: where the veto holders' noes
+  would block a draft that has the votes, holder i keeps its no only if
+  `U_id < no_cut - c_i` (a lone veto, c_i its `veto_cost`) or, when another holder casts a
+  lone veto or the rule needs several noes to block, `U_id < no_cut - sigma_i c_i` (a joint
+  veto, sigma the `joint_veto_share` of the cost it bears); otherwise it abstains. So China,
+  whose record 2011-2024 holds only vetoes cast with Russia, can have a high lone cost and
+  still join Russia's vetoes.
+- A concert (Jervis 1985, "From Balance to Concert", World Politics 38(1)): while
+  `model.concert_strength` s > 0, the great powers in `model.concert_parties` support each
+  other's drafts by `w_c s` more and their veto costs on those drafts rise by `w_c s`
+  (they abstain rather than veto each other).
 - Agenda setting: sponsors anticipate vetoes (Voeten 2001; Security Council Report on
   drafts "put to a vote knowing it would be vetoed"): a draft whose expected (noise-free)
   vote fails is tabled only with probability `hopeless_draft_share`; the others are tabled.
 
-Defaults are calibrated to the Council of 2011-2024 (`sim/council/CALIBRATION.md`,
-`sim/data/council_record_2011_2024.csv`). All randomness comes from `model.rng`.
+Defaults: the fitted values in `sim/council/fitted.json`, written by
+`python -m experiments.council_calibration --fit` (targets, procedure and results in
+`sim/council/CALIBRATION.md`); the others are assumptions stated in the class docstring.
+Randomness: each year's agenda and votes, and each election, draw from their own streams,
+derived from the seed of `model.rng` (`SeedSequence` spawn keys by year), so that the world's
+own draws do not depend on the Council's and a year's draws do not depend on earlier years'
+(common random numbers across parameter values; same seed, same results).
 
 Entry point: `hold_council(model)`, the Council's phase of the year.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -72,12 +101,24 @@ SPONSOR_GROUPS = ("West", "Eurasia", "other", "nonaligned")
 #: Year to which permanent terms are set (they never end).
 PERMANENT_TERM = 10**6
 
-# Calibrated defaults (sim/council/CALIBRATION.md). One source of truth: the constructor.
-DRAFTS_PER_YEAR = 62.0
-HOPELESS_DRAFT_SHARE = 0.9
-YES_CUT = -4.0
-NO_CUT = -6.0
-VETO_CUT = -7.5
+#: The fitted defaults: one source of truth, written by the calibration command.
+FITTED_PATH = Path(__file__).with_name("fitted.json")
+
+
+with open(FITTED_PATH) as _handle:
+    #: The fitted parameters (`parameters` of `fitted.json`), keyed by `Council` argument.
+    FITTED: dict = json.load(_handle)["parameters"]
+DRAFTS_PER_YEAR = float(FITTED["drafts_per_year"])
+HOPELESS_DRAFT_SHARE = float(FITTED["hopeless_draft_share"])
+YES_CUT = float(FITTED["yes_cut"])
+NO_CUT = float(FITTED["no_cut"])
+#: Concert weight w_c: an assumption, not fitted (no concert in 2011-2024): at full strength
+#: the parties' support for each other's drafts rises, and their veto costs on them rise, by
+#: two logistic scales (a veto that was likely becomes unlikely).
+CONCERT_WEIGHT = 2.0
+#: Tag of the Council's random streams among the model seed's spawn keys.
+_STREAM_TAG = 0x5EC0
+_AGENDA, _ELECTION = 0, 1
 
 
 def hold_council(model) -> None:
@@ -101,29 +142,54 @@ def hold_council(model) -> None:
 class Council:
     """The Security Council of a `WorldModel`: seats, yearly elections, agenda and votes.
 
+    Defaults marked (fitted) come from `sim/council/fitted.json`
+    (`python -m experiments.council_calibration --fit`); the others are assumptions
+    (`sim/council/CALIBRATION.md`).
+
     Args:
         model: The `WorldModel` (reads `world.countries`, `affinity`, `bloc`, `blocs`,
-            `ideal_point`, `population`, `memberships`, `capability`, `iso3`, `year`, `rng`).
+            `ideal_point`, `population`, `memberships`, `capability`, `iso3`, `year`, `rng`,
+            `conflicts`, `concert_parties`, `concert_strength`, and `world.defense_pact` or
+            `world.alliance` when the world has one).
         rule: A `CouncilRule` or the name of one in `sim.council.RULES`.
         drafts_per_year: Poisson mean of the drafts prepared each year (before sponsors
-            drop those sure to fail).
+            drop those sure to fail) (fitted).
         hopeless_draft_share: Probability that a draft whose expected vote fails is tabled
-            anyway (for the record).
-        yes_cut: A member votes yes when its latent support exceeds this cut-point.
-        no_cut: A member votes no when its latent support is below this (< yes_cut).
-        veto_cut: A veto holder whose no would veto a draft that has the votes casts it only
-            when its latent support is below this (<= no_cut); otherwise it abstains. Casting
-            a veto costs more than voting no (Voeten 2001's cost of blocking).
-        sponsor_weight: Weight of affinity to the sponsor (w_s).
-        subject_weight: Weight of affinity to the subject, signed by the position (w_t).
+            anyway (for the record) (fitted).
+        yes_cut: A member votes yes when its latent support exceeds this cut-point (fitted).
+        no_cut: A member votes no when its latent support is below this (< yes_cut) (fitted).
+        veto_cost: Cost of a lone decisive veto by holder, ISO3 -> c_i >= 0, in units of
+            latent support: where its no would veto a draft that has the votes, holder i
+            keeps the no only if `U < no_cut - c_i`, else it abstains (Voeten 2001's cost of
+            blocking) (fitted).
+        default_veto_cost: c_i of the veto holders not in `veto_cost` (the G4 rules' new
+            permanent members): the median of the five fitted costs.
+        joint_veto_share: sigma in [0, 1], the share of its cost a holder bears when the
+            veto is shared: it joins another holder's lone veto (or, where the rule needs
+            several noes to block, casts one of them) if `U < no_cut - sigma c_i` (fitted).
+        sponsor_weight: Weight of affinity to the sponsor (w_s) (fitted).
+        subject_weight: Weight of affinity to the subject, signed by the position (w_t)
+            (fitted).
         ideology_weight: Weight of ideal-point distance to the sponsor (w_x).
-        bloc_weight: Weight of bloc discipline (w_b).
+        bloc_weight: Weight of bloc discipline (w_b) (fitted).
+        patron_weight: Weight w_p of a permanent member's protection of a close partner
+            against drafts on it (p > 0) (fitted).
+        patron_margin: Margin m in [0, 1) of the closeness `C` (see the module docstring):
+            how much closer than the world a member must be to a state to shield it (fitted).
+        patron_pacts: Also count a formal ally (`world.defense_pact`, else `world.alliance`,
+            an (N, N) bool matrix, if the world has one) as a close partner (C = 1). Off by
+            default: the ATOP defence pacts of the permanent members with the agenda's
+            states are multilateral treaties (the Rio Treaty binds the United States to
+            Venezuela, Colombia and Haiti) that say little about whom a member shields.
+        concert_weight: w_c, the weight of a concert (`model.concert_strength` times it is
+            added to the parties' support for each other's drafts and to their veto costs on
+            them).
         penholder_share: Probability that a draft is held by a penholder on the Council.
         conflict_agenda_weight: Weight of a party to an armed conflict (`model.conflicts`)
             among the subjects, relative to 1 for every other agenda country.
         issue_share: Probability that a draft is thematic (no subject country).
         against_share: Probability that a country draft goes against its subject (p > 0).
-        position_beta: Beta(a, b) parameters of |p| (mostly small: routine texts).
+        position_beta: Beta(a, b) parameters of |p| (mostly small: routine texts) (b fitted).
         penholders: ISO3 codes of the penholders.
         agenda: ISO3 codes of the country situations drafts are about.
         permanent: ISO3 codes of the permanent members in seat order (veto holders first);
@@ -139,6 +205,7 @@ class Council:
         council_year: The year whose Council is seated.
         drafts: Per year, a dict of arrays for the tabled drafts (see `drafts_table`).
         elections: One dict per seat filled (see `elections_table`).
+        veto_cost: c_i of every veto holder, ISO3 -> cost.
     """
 
     def __init__(
@@ -150,16 +217,22 @@ class Council:
         hopeless_draft_share: float = HOPELESS_DRAFT_SHARE,
         yes_cut: float = YES_CUT,
         no_cut: float = NO_CUT,
-        veto_cut: float = VETO_CUT,
-        sponsor_weight: float = 3.0,
-        subject_weight: float = 15.0,
+        veto_cost: Mapping[str, float] = FITTED["veto_cost"],
+        default_veto_cost: float = FITTED["default_veto_cost"],
+        joint_veto_share: float = FITTED["joint_veto_share"],
+        sponsor_weight: float = FITTED["sponsor_weight"],
+        subject_weight: float = FITTED["subject_weight"],
         ideology_weight: float = 1.0,
-        bloc_weight: float = 3.0,
+        bloc_weight: float = FITTED["bloc_weight"],
+        patron_weight: float = FITTED["patron_weight"],
+        patron_margin: float = FITTED["patron_margin"],
+        patron_pacts: bool = False,
+        concert_weight: float = CONCERT_WEIGHT,
         penholder_share: float = 0.7,
         conflict_agenda_weight: float = 3.0,
         issue_share: float = 0.2,
         against_share: float = 0.85,
-        position_beta: tuple[float, float] = (0.6, 1.8),
+        position_beta: tuple[float, float] = tuple(FITTED["position_beta"]),
         penholders: Sequence[str] = PENHOLDERS,
         agenda: Sequence[str] = AGENDA_COUNTRIES,
         permanent: Sequence[str] | None = None,
@@ -173,27 +246,37 @@ class Council:
                 ("penholder_share", penholder_share, 0.0, 1.0),
                 ("issue_share", issue_share, 0.0, 1.0),
                 ("against_share", against_share, 0.0, 1.0),
+                ("joint_veto_share", joint_veto_share, 0.0, 1.0),
+                ("default_veto_cost", default_veto_cost, 0.0, 1e6),
+                ("patron_weight", patron_weight, 0.0, 1e6),
+                ("patron_margin", patron_margin, 0.0, 0.999),
+                ("concert_weight", concert_weight, 0.0, 1e6),
+                *((f"veto_cost[{c}]", v, 0.0, 1e6) for c, v in veto_cost.items()),
             )
         )
-        if not veto_cut <= no_cut < yes_cut:
-            raise ValueError(
-                f"expected veto_cut <= no_cut < yes_cut, got {veto_cut}, {no_cut}, {yes_cut}"
-            )
+        if not no_cut < yes_cut:
+            raise ValueError(f"expected no_cut < yes_cut, got {no_cut}, {yes_cut}")
         self.rule = get_rule(rule)
         self.drafts_per_year = float(drafts_per_year)
         self.hopeless_draft_share = float(hopeless_draft_share)
-        self.yes_cut, self.no_cut, self.veto_cut = float(yes_cut), float(no_cut), float(veto_cut)
+        self.yes_cut, self.no_cut = float(yes_cut), float(no_cut)
+        self.joint_veto_share = float(joint_veto_share)
         self.weights = {
             "sponsor": float(sponsor_weight),
             "subject": float(subject_weight),
             "ideology": float(ideology_weight),
             "bloc": float(bloc_weight),
+            "patron": float(patron_weight),
+            "concert": float(concert_weight),
         }
+        self.patron_margin = float(patron_margin)
         self.penholder_share = float(penholder_share)
         self.issue_share = float(issue_share)
         self.against_share = float(against_share)
         self.position_beta = (float(position_beta[0]), float(position_beta[1]))
         self.election_rules = election or ElectionRules()
+        self._seed = _seed_sequence(model.rng)
+        self._streams: dict[tuple[int, int], int] = {}
 
         table = model.world.countries
         self._iso3 = np.asarray(model.iso3, dtype=str)
@@ -214,11 +297,18 @@ class Council:
         self.conflict_agenda_weight = max(float(conflict_agenda_weight), 0.0)
         self._subjects_key = None  # the conflicts the subject distribution was built for
         self._group_members = {g: self._group == g for g in np.unique(self._group)}
+        self._pacts = _alliance_matrix(model.world, len(self._iso3)) if patron_pacts else None
 
         self._init_permanent(model, row, permanent)
         self._veto_holder_codes = [
             str(c) for c in self._iso3[self._permanent_rows[: self.rule.veto_holders]]
         ]
+        self.veto_cost = {
+            code: float(veto_cost.get(code, default_veto_cost)) for code in self._veto_holder_codes
+        }
+        # c_i per seat (the seats of the veto holders never change; others never veto)
+        self._seat_cost = np.zeros(self.rule.seats)
+        self._seat_cost[: self.rule.veto_holders] = list(self.veto_cost.values())
         self._init_elected(model, table, row)
         self.drafts: list[dict[str, np.ndarray]] = []
         self.elections: list[dict] = []
@@ -297,7 +387,7 @@ class Council:
     def _elect(self, model, year: int, slots: list[int], install: bool = False) -> None:
         """Hold the election of `year` for the given elected slots."""
         rules = self.election_rules
-        rng = model.rng
+        rng = self._stream(year, _ELECTION)
         score = standing(
             np.log(np.asarray(model.population, dtype=float)), self._last_term_end, year, rules, rng
         )
@@ -382,6 +472,16 @@ class Council:
             self._elect(model, year, ending)
         return outcomes
 
+    def _stream(self, year: int, purpose: int) -> np.random.Generator:
+        """A generator of its own for this year's agenda and votes, or its election."""
+        count = self._streams.get((year, purpose), 0)
+        self._streams[(year, purpose)] = count + 1
+        key = (*self._seed.spawn_key, _STREAM_TAG, int(year), purpose, count)
+        seed = np.random.SeedSequence(
+            self._seed.entropy, spawn_key=key, pool_size=self._seed.pool_size
+        )
+        return np.random.default_rng(seed)
+
     def _latent_support(
         self, model, sponsors: np.ndarray, subjects: np.ndarray, position: np.ndarray
     ) -> np.ndarray:
@@ -406,28 +506,100 @@ class Council:
             - w["ideology"] * distance
         )
         has_subject = subjects >= 0
-        subject_affinity = affinity[np.where(has_subject, subjects, 0)[:, None], members]
+        subject_rows = np.where(has_subject, subjects, 0)
+        subject_affinity = affinity[subject_rows[:, None], members]
         support -= (w["subject"] * position * has_subject)[:, None] * subject_affinity
+        if w["patron"] > 0 and self.rule.permanent_seats:
+            # patron protection: the permanent members shield their close partners
+            permanent = members[: self.rule.permanent_seats]
+            closeness = self.closeness(model, permanent)[subject_rows]  # (drafts, permanent)
+            against = w["patron"] * np.maximum(position, 0.0) * has_subject
+            support[:, : self.rule.permanent_seats] -= against[:, None] * closeness
+        concert = self._concert_mask(model, sponsors)
+        if concert is not None:
+            support += concert
         return support
 
-    def _code(self, support: np.ndarray, sponsor_seat: np.ndarray) -> np.ndarray:
+    def closeness(self, model, rows: np.ndarray) -> np.ndarray:
+        """Closeness C (N, len(rows)) of each state to the members `rows`, in [0, 1].
+
+        `C[j, k] = clip((affinity[rows[k], j] - mean_{l != j} affinity[l, j] - m) / (1 - m),
+        0, 1)`: how much closer member k is to state j than the world is, above the margin
+        m = `patron_margin`; 1 for a formal ally (`world.defense_pact` / `world.alliance`).
+        """
+        affinity = model.affinity
+        n = affinity.shape[0]
+        world_mean = (affinity.sum(axis=0) - np.diagonal(affinity)) / max(n - 1, 1)
+        margin = affinity[rows].T - world_mean[:, None]
+        closeness = np.clip((margin - self.patron_margin) / (1.0 - self.patron_margin), 0.0, 1.0)
+        closeness[rows, np.arange(len(rows))] = 1.0  # a member is its own closest partner
+        if self._pacts is not None:
+            closeness = np.maximum(closeness, self._pacts[rows].T)
+        return closeness
+
+    def _concert_mask(self, model, sponsors: np.ndarray) -> np.ndarray | None:
+        """w_c s on (draft, seat) where member and sponsor are distinct concert parties."""
+        strength = float(model.concert_strength)
+        parties = np.asarray(model.concert_parties, dtype=int)
+        if strength <= 0 or len(parties) < 2 or self.weights["concert"] <= 0:
+            return None
+        in_concert = np.zeros(len(self._iso3), bool)
+        in_concert[parties] = True
+        members = self.seats
+        mask = (
+            in_concert[members][None, :]
+            & in_concert[sponsors][:, None]
+            & (members[None, :] != sponsors[:, None])
+        )
+        if not mask.any():
+            return None
+        return self.weights["concert"] * min(strength, 1.0) * mask
+
+    def _veto_costs(self, model, sponsors: np.ndarray) -> np.ndarray:
+        """c_id (drafts, seats): each veto holder's cost of a lone veto on each draft."""
+        cost = np.broadcast_to(self._seat_cost, (len(sponsors), self.rule.seats)).copy()
+        concert = self._concert_mask(model, sponsors)
+        if concert is not None:
+            cost += concert  # concert parties do not veto each other lightly
+        return cost
+
+    def _code(
+        self, support: np.ndarray, sponsor_seat: np.ndarray, cost: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Votes from support; decisive noes of veto holders kept only if worth their cost.
+
+        `cost` (drafts, seats): each holder's lone-veto cost (None: `veto_cost`).
+        """
         votes = np.where(
             support > self.yes_cut, YES, np.where(support < self.no_cut, NO, ABSTAIN)
         ).astype(np.int8)
         votes[np.arange(len(sponsor_seat)), sponsor_seat] = YES
-        # A veto holder whose no would block a draft that has the votes casts it only if its
-        # support is below veto_cut; otherwise it abstains. Only where the noes of the holders
-        # are enough to block, and only where an abstention does not count against.
-        if self.rule.abstention_counts_against:
+        rule = self.rule
+        if rule.abstention_counts_against or not rule.veto_holders:
             return votes
-        # the noes that would veto a draft with the votes (only noes: abstentions do not count)
-        restrained = _vetoed_by(self.rule, votes) & (support > self.veto_cut)
-        votes[restrained] = ABSTAIN
+        if cost is None:
+            cost = np.broadcast_to(self._seat_cost, support.shape)
+        # the holders whose noes would block a draft that has the votes
+        candidate = _vetoed_by(rule, votes)
+        if not candidate.any():
+            return votes
+        lone = candidate & (support < self.no_cut - cost)
+        joint = candidate & (support < self.no_cut - self.joint_veto_share * cost)
+        if rule.vetoes_to_block == 1:
+            # a lone veto first; then the others may join it at the shared cost
+            vetoing = joint & lone.any(axis=1, keepdims=True)
+        else:
+            # every block needs several noes: each is cast at the shared cost
+            vetoing = joint & (joint.sum(axis=1, keepdims=True) >= rule.vetoes_to_block)
+        votes[candidate & ~vetoing] = ABSTAIN
         return votes
 
-    def draw_agenda(self, model) -> dict[str, np.ndarray]:
-        """This year's prepared drafts: sponsor seat, penholder flag, subject and position."""
-        rng = model.rng
+    def draw_agenda(self, model, rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
+        """This year's prepared drafts: sponsor seat, penholder flag, subject and position.
+
+        `rng`: the generator to draw from (None: `model.rng`; a session uses its own).
+        """
+        rng = model.rng if rng is None else rng
         n = int(rng.poisson(self.drafts_per_year))
         seats = self.seats
         held_by_pen = self._is_penholder[seats]
@@ -477,19 +649,23 @@ class Council:
         support = self._latent_support(model, sponsors, agenda["subject"], agenda["position"])
         if noise is not None:
             support = support + noise
-        return self._code(support, agenda["sponsor_seat"])
+        return self._code(support, agenda["sponsor_seat"], self._veto_costs(model, sponsors))
 
     def _vote_agenda(self, model, year: int) -> dict[str, float]:
-        rng = model.rng
-        agenda = self.draw_agenda(model)
+        rng = self._stream(year, _AGENDA)
+        agenda = self.draw_agenda(model, rng)
+        n = len(agenda["position"])
+        # every draw of the year before any decision: the same draws whatever the votes
+        table_draw = rng.random(n)
+        noise = rng.logistic(size=(n, self.rule.seats))
         sponsors = self.seats[agenda["sponsor_seat"]]
         support = self._latent_support(model, sponsors, agenda["subject"], agenda["position"])
-        hopeless = ~_adopted(self.rule, self._code(support, agenda["sponsor_seat"]))
-        tabled = ~hopeless | (rng.random(len(hopeless)) < self.hopeless_draft_share)
+        cost = self._veto_costs(model, sponsors)
+        hopeless = ~_adopted(self.rule, self._code(support, agenda["sponsor_seat"], cost))
+        tabled = ~hopeless | (table_draw < self.hopeless_draft_share)
         agenda = {key: value[tabled] for key, value in agenda.items()}
-        noise = rng.logistic(size=(int(tabled.sum()), self.rule.seats))
         # the same support as the anticipation's, now with each member's noise
-        votes = self._code(support[tabled] + noise, agenda["sponsor_seat"])
+        votes = self._code(support[tabled] + noise[tabled], agenda["sponsor_seat"], cost[tabled])
         passed = _adopted(self.rule, votes)
         vetoes = _vetoed_by(self.rule, votes)
         n = len(passed)
@@ -665,3 +841,25 @@ def _share(flags: np.ndarray) -> float:
     Both divide the exact count by the size in double precision.
     """
     return float(flags.sum()) / flags.size
+
+
+def _seed_sequence(rng: np.random.Generator) -> np.random.SeedSequence:
+    """The `SeedSequence` behind a generator (its streams are spawned from it by key).
+
+    A generator without one (a seedless bit generator) gives a sequence seeded by one draw.
+    """
+    seed = getattr(rng.bit_generator, "seed_seq", None)
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    return np.random.SeedSequence(int(rng.integers(2**63)))
+
+
+def _alliance_matrix(world, n: int) -> np.ndarray | None:
+    """The world's formal alliances (N, N) bool, if it has them (`defense_pact`, `alliance`)."""
+    for name in ("defense_pact", "alliance"):
+        matrix = getattr(world, name, None)
+        if matrix is not None:
+            matrix = np.asarray(matrix, dtype=float)
+            if matrix.shape == (n, n):
+                return (matrix > 0).astype(float)
+    return None
