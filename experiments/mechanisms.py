@@ -251,7 +251,7 @@ LEVERS: tuple[Lever, ...] = (
     ),
     Lever(
         "brics_expansion",
-        "Does BRICS expansion (2026) pull the Global South toward Eurasia?",
+        "Does BRICS expansion (2026) pull the BRICS members and partners toward Eurasia?",
         "status_quo",
         "brics_expansion",
         (outcome("brics_plus_share_Eurasia", 2035, "+"),),
@@ -292,9 +292,10 @@ LEVERS: tuple[Lever, ...] = (
             outcome("affinity_RUS_CHN", 2030, "+"),
             outcome("trade_RUS_CHN_usd", 2030, "+"),
         ),
-        "Sanctions divert trade to third parties (Hufbauer et al. 2007; Early 2015) and drive "
-        "the target from the sanctioner's currency (Eichengreen 2022); a common threat binds "
-        "the targets (Walt 1987).",
+        "Sanctions divert trade to third parties (Haidar 2017: two thirds of sanctioned exports "
+        "deflected) and drive the target from the sanctioner's currency (fitted to Russia's "
+        "settlement after 2022); sanctions are hostile acts (Drezner 1999) and a common threat "
+        "binds the targets (Walt 1987).",
     ),
     Lever(
         "sanctions_chn",
@@ -328,15 +329,18 @@ LEVERS: tuple[Lever, ...] = (
     ),
     Lever(
         "ceasefire",
-        "Does a Russia-Ukraine ceasefire (2026) end the war and Russia's vetoes over it?",
-        "status_quo",
+        "Does a Russia-Ukraine ceasefire (2026), against a war that goes on, end the war and "
+        "change the Council while it would have lasted?",
+        "war_goes_on",
         "ceasefire",
         (
             outcome("wars_ongoing", "2026-2035", "-"),
             outcome("vetoes_RUS", "2026-2035", "-"),
+            outcome("p5_agreement", "2026-2035", "+"),
         ),
-        "A ceasefire ends the listed conflict; a veto holder party to a war vetoes drafts on it "
-        "(Security Council Report 2024).",
+        "A war puts its parties on the Council's agenda (conflict_agenda_weight): drafts "
+        "against a permanent member at war, or against its adversary's foes, meet its veto "
+        "(Russia's 2022 vetoes on Ukraine); a ceasefire takes them off.",
     ),
     Lever(
         "no_veto",

@@ -1,18 +1,22 @@
-"""The diplomacy phase: affinity between countries and the threat each perceives.
+"""The diplomacy phase: wars, affinity between countries, rivalries and the threat each perceives.
 
 Affinity is a symmetric (N, N) matrix in [-1, 1] (1 on the diagonal). It starts from the data
 (ideological distance of UNGA ideal points, Bailey, Strezhnev & Voeten 2017; shared
-memberships and alliances; bloc opposition; listed armed conflicts) and each year drifts part
-of the way toward what interests imply: the same terms plus trade interdependence (Keohane &
-Nye 1977) and a common threat, plus the great powers' actions (`sim.powers`).
+memberships; security relations: alliances, strategic rivalries, recent disputes and armed
+conflicts; bloc opposition; the wars in progress) and each year drifts part of the way toward
+what interests imply: the same terms plus trade interdependence (Keohane & Nye 1977), a
+common threat, sanctions as hostile acts, Council co-voting and a concert of great powers,
+after the great powers' own actions (`sim.powers`).
 
-Threat follows Walt's balance of threat (Walt 1987, "The Origins of Alliances"): the threat
-country i perceives from country j grows with j's capability, its proximity (decaying with
-distance) and its hostility toward i (negative affinity). A bloc's or great power's threat is
-the sum over its members.
+Wars end with a yearly hazard estimated from UCDP data, sooner when mediated (`end_wars`);
+rivalries end when the rivals stop fearing each other (`end_rivalries`). Threat follows
+Walt's balance of threat (Walt 1987, "The Origins of Alliances"): the threat country i
+perceives from country j grows with j's capability, its proximity (decaying with distance)
+and its hostility toward i (negative affinity; rivals stay wary). A bloc's or great power's
+threat is the sum over its members.
 
-Entry point: `update_diplomacy(model)`, the diplomacy phase of the year (affinity drifts, then
-threat is perceived on the new affinity).
+Entry point: `update_diplomacy(model)`, the diplomacy phase of the year: wars may end,
+affinity drifts, rivalries may end, threat is perceived on the new affinity, a concert fades.
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ sanctions and alignment bonuses; `@register_power("name")` adds one. Literature 
 wedge strategies, Crawford (2011) "Preventing Enemy Coalitions: How Wedge Strategies Shape
 Power Politics" (Cornell) and Izumikawa (2013) "To Coerce or Reward? Theorizing Wedge
 Strategies in Alliance Politics", Security Studies 22(3); containment, Kennan (1947); expansion
-by membership offers, the 2023 and 2024 BRICS enlargements; mediation raising the mediator's
-standing, Kydd (2003) "Which Side Are You On? Bias, Credibility, and Mediation", AJPS 47(4).
+by membership offers through clubs, Schweller (1994) and the 2023 and 2024 BRICS
+enlargements; mediation raising the mediator's standing and the chance that a war ends, Kydd
+(2003) "Which Side Are You On? Bias, Credibility, and Mediation", AJPS 47(4), Regan & Stam
+(2000), Beardsley (2011) "The Mediation Dilemma".
 
 The 2025 status quo (defaults): the United States contains the Eurasian bloc, China expands
 its reach (BRICS), Russia consolidates its bloc. The 2025 sanctions regimes are in

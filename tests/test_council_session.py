@@ -203,7 +203,7 @@ BANDS = {
     "drafts_vetoed": (2.0, 4.2),
     "vetoes_RUS": (1.6, 3.2),
     "vetoes_CHN": (0.5, 1.6),
-    "vetoes_USA": (0.15, 1.2),
+    "vetoes_USA": (0.3, 1.2),
     "vetoes_GBR": (0.0, 0.2),
     "vetoes_FRA": (0.0, 0.2),
 }
@@ -220,6 +220,10 @@ def test_the_default_council_keeps_the_record_bands():
         assert abs(means[name] / record[name].mean() - 1) <= 0.1
     # China's vetoes follow Russia's: joint, as every one in the record
     assert means["joint_vetoes_RUS_CHN"] / means["vetoes_CHN"] >= 0.75
+    # patron protection: most US vetoes shield Israel (8 of 9 in the record)
+    assert means["israel_vetoes_USA"] / means["vetoes_USA"] >= 0.4
+    # most resolutions are adopted unanimously (65-70% in 2022-2024, 84% over 2014-2023)
+    assert 0.45 <= means["resolutions_unanimous"] / means["resolutions_adopted"] <= 0.85
     assert means["vetoes_RUS"] > means["vetoes_CHN"] > means["vetoes_FRA"] + means["vetoes_GBR"]
 
 
@@ -328,8 +332,19 @@ def test_a_ceasefire_takes_the_war_off_the_top_of_the_agenda():
     (peace, at_war), total = subject_shares("status_quo", ["RUS", "UKR"])
     (after, _), counted = subject_shares("ceasefire", ["RUS", "UKR"])
     assert total[1] > 500 and counted[0] > 1000  # enough drafts in war and after the ceasefire
-    # parties to a war weigh 3 against 1 for every other situation on the agenda
-    assert at_war > 0.12 and after < 0.06 and after < at_war / 3  # seen: 0.16, 0.04
+    # parties to a war weigh `conflict_agenda_weight` (3) on the agenda; Russia weighs 1
+    # after the ceasefire (Ukraine is on the agenda only at war): the tabled drafts' shares
+    # follow the weights, up to sampling noise and the drafts withheld as hopeless
+    world = WorldModel(rng=0)
+    council, weight = world.council, world.council._agenda_weight
+    rows = [world.row["RUS"], world.row["UKR"]]
+    country = 1 - council.issue_share
+    war_weight = weight.sum() - weight[rows].sum() + 2 * council.conflict_agenda_weight
+    expected_war = country * 2 * council.conflict_agenda_weight / war_weight
+    expected_after = country * weight[rows].sum() / weight.sum()
+    assert at_war == pytest.approx(expected_war, abs=0.03)
+    assert after == pytest.approx(expected_after, abs=0.02)
+    assert after < at_war / 3
 
 
 def test_a_lone_permanent_no_is_kept_when_it_cannot_veto():

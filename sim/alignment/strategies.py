@@ -2,9 +2,12 @@
 
 Every strategy is a function that scores a country's options, column 0 being non-alignment
 and column 1 + b joining bloc b; the model adds inertia (a bonus for the current option,
-`switching_cost`) and logit noise (Gumbel, `choice_noise`; McFadden 1974) and each country
-takes its best option. Adding a strategy means writing one such function and decorating it
-with `@register("name")`; nothing else changes.
+`switching_cost`) and logit noise (Gumbel, `choice_noise`; McFadden 1974), the great powers'
+offers and, for every strategy, the exit cost of trade with one's bloc (`scores_of`); some
+options are barred (a rival's bloc; for a great power, any bloc it neither leads nor is in);
+each country takes its best option, then strong states propose blocs that followers join by
+their own strategies (`found_blocs`). Adding a strategy means writing one such function and
+decorating it with `@register("name")`; nothing else changes.
 
 Literature anchors: balancing, Walt (1987) "The Origins of Alliances" (balance of threat);
 bandwagoning, Schweller (1994) "Bandwagoning for Profit", International Security 19(1);
@@ -13,7 +16,7 @@ ideological alignment, Bailey, Strezhnev & Voeten (2017) ideal points; economic 
 Keohane & Nye (1977) "Power and Interdependence"; landscape, Axelrod & Bennett (1993) "A
 Landscape Theory of Aggregation", British Journal of Political Science 23(2).
 
-Entry point: `align(model)`, the alignment phase of the year.
+Entry point: `align(model)`, the alignment phase of the year (choices, then new blocs).
 """
 
 from __future__ import annotations

@@ -91,7 +91,8 @@ PENHOLDERS = ("USA", "GBR", "FRA")
 #: Country situations on the Council's agenda on which it adopted or voted drafts in
 #: 2011-2024; the subject of a draft is the state whose conduct or situation it addresses
 #: (Russia for the drafts on the war against Ukraine, Israel for the Palestinian question).
-#: A modelling assumption (equal weights), replaceable by the `agenda` argument.
+#: Each weighs 1 among the subjects but those of `agenda_weights` (fitted: Syria, Israel);
+#: replaceable by the `agenda` argument.
 AGENDA_COUNTRIES = (
     "AFG", "BIH", "CAF", "CIV", "COD", "COL", "CYP", "GNB", "HTI", "IRN", "IRQ", "ISR",
     "LBN", "LBR", "LBY", "MLI", "MMR", "PRK", "RUS", "SDN", "SOM", "SSD", "SYR", "VEN", "YEM",
@@ -192,6 +193,9 @@ class Council:
         position_beta: Beta(a, b) parameters of |p| (mostly small: routine texts) (b fitted).
         penholders: ISO3 codes of the penholders.
         agenda: ISO3 codes of the country situations drafts are about.
+        agenda_weights: Weight of an agenda country among the subjects (ISO3 -> weight; the
+            others weigh 1) (fitted: Syria and Israel/Palestine, the situations most drafts
+            of 2011-2024 were vetoed on).
         permanent: ISO3 codes of the permanent members in seat order (veto holders first);
             None: `DEFAULT_PERMANENT` (the Charter's five, then the A/59/L.64 six), states
             flagged `p5` first, topped up by capability when the world lacks them.
@@ -235,6 +239,7 @@ class Council:
         position_beta: tuple[float, float] = tuple(FITTED["position_beta"]),
         penholders: Sequence[str] = PENHOLDERS,
         agenda: Sequence[str] = AGENDA_COUNTRIES,
+        agenda_weights: Mapping[str, float] = FITTED.get("agenda_weights", {}),
         permanent: Sequence[str] | None = None,
         election: ElectionRules | None = None,
     ) -> None:
@@ -294,6 +299,9 @@ class Council:
         agenda_rows = [row[c] for c in agenda if c in row] or list(range(len(self._iso3)))
         self._agenda_weight = np.zeros(len(self._iso3))
         self._agenda_weight[agenda_rows] = 1.0
+        for code, weight in dict(agenda_weights).items():
+            if code in row and self._agenda_weight[row[code]] > 0:
+                self._agenda_weight[row[code]] = max(float(weight), 0.0)
         self.conflict_agenda_weight = max(float(conflict_agenda_weight), 0.0)
         self._subjects_key = None  # the conflicts the subject distribution was built for
         self._group_members = {g: self._group == g for g in np.unique(self._group)}
