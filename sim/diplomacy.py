@@ -27,8 +27,10 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from sim.blocs import bloc_sums
+from sim.kernels import upper_tiles
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -189,6 +191,18 @@ def pairwise_threat(
     return threat
 
 
+@njit(cache=True, nogil=True)
+def pairwise_threat_kernel(capability, near, affinity, rivalry, out):
+    """`pairwise_threat` in one pass over the pairs, into `out` (N, N)."""
+    n = near.shape[0]
+    for i in range(n):
+        for j in range(n):
+            hostility = -affinity[i, j] + RIVAL_WARINESS * rivalry[i, j]
+            hostility = min(max(hostility, 0.0), 1.0) * near[i, j]
+            total = capability[i] + capability[j]
+            out[i, j] = hostility * (capability[j] / total) if total > 0 else hostility * total
+
+
 def group_threat(threat: np.ndarray, membership: np.ndarray) -> np.ndarray:
     """Threat each country perceives from each bloc: (N, B).
 
@@ -322,23 +336,91 @@ def affinity_target(
         target += WEIGHT_TRADE * interdependence
     if shared_threat is not None:
         target += WEIGHT_COMMON_THREAT * shared_threat
-    if covoting is not None:
-        seats, agreement = covoting
-        target[np.ix_(seats, seats)] += WEIGHT_COVOTING * agreement
+    add_block_terms(target, covoting, sanctions, concert)
+    # a soft bound: close pairs approach +1 without sticking to it, so that every policy
+    # still moves them (a hard clip would make the strongest ties immovable)
+    soft_bound(target)
+    np.fill_diagonal(target, 1.0)
+    return target
+
+
+def add_block_terms(
+    target: np.ndarray,
+    covoting: tuple[np.ndarray, np.ndarray] | None,
+    sanctions: np.ndarray | None,
+    concert: tuple[np.ndarray, float] | None,
+) -> np.ndarray:
+    """Add (in place) the terms of `affinity_target` that touch a few countries only.
+
+    In this order: sanctions (either way; `affinity_terms_kernel` subtracts them in its pass
+    when `sanctions` is None here), Council co-voting and a concert. Returns `target`.
+    """
     if sanctions is not None:
         # only pairs with a sanction either way change: the block of the countries involved
         involved = np.flatnonzero(sanctions.any(axis=0) | sanctions.any(axis=1))
         block = np.ix_(involved, involved)
         pair = sanctions[block]
         target[block] -= WEIGHT_SANCTIONS * np.maximum(pair, pair.T)
+    if covoting is not None:
+        seats, agreement = covoting
+        target[np.ix_(seats, seats)] += WEIGHT_COVOTING * agreement
     if concert is not None and concert[1] > 0:
         parties, strength = concert
         target[np.ix_(parties, parties)] += WEIGHT_CONCERT * strength
-    # a soft bound: close pairs approach +1 without sticking to it, so that every policy
-    # still moves them (a hard clip would make the strongest ties immovable)
-    soft_bound(target)
-    np.fill_diagonal(target, 1.0)
     return target
+
+
+@njit(cache=True, nogil=True)
+def affinity_terms_kernel(slow_terms, two_way, gdp, threats, sanctions, out):
+    """The dense terms of `affinity_target` and its sanctions term, in one pass over the pairs.
+
+    out = slow_terms + WEIGHT_TRADE `trade_interdependence` + WEIGHT_COMMON_THREAT
+    `common_threat(threats)` - WEIGHT_SANCTIONS max(S_ij, S_ji) (`threats`: (N, G) group
+    threats). Each pair's symmetric terms are computed once for both directions.
+    """
+    groups = threats.shape[1]
+    tiles = upper_tiles(len(gdp))
+    for t in range(len(tiles)):
+        for i in range(tiles[t, 0], tiles[t, 1]):
+            for j in range(max(tiles[t, 2], i), tiles[t, 3]):
+                smaller = min(gdp[i], gdp[j])
+                trade = WEIGHT_TRADE * (1.0 - np.exp(two_way[i, j] / smaller * -10.0))
+                shared = 0.0
+                if j > i:  # the common threat is zero on the diagonal
+                    for g in range(groups):
+                        shared = max(shared, min(threats[i, g], threats[j, g]))
+                    shared *= WEIGHT_COMMON_THREAT
+                upper = slow_terms[i, j] + trade + shared
+                lower = slow_terms[j, i] + trade + shared
+                if sanctions[i, j] != 0.0 or sanctions[j, i] != 0.0:
+                    hostile = WEIGHT_SANCTIONS * max(sanctions[i, j], sanctions[j, i])
+                    upper -= hostile
+                    lower -= hostile
+                out[i, j] = upper
+                out[j, i] = lower
+
+
+@njit(cache=True, nogil=True)
+def drift_kernel(target, affinity, rate):
+    """The drift of affinity toward the bounded target, in one pass over the pairs.
+
+    affinity += rate (soft_bound(target) - affinity), with a unit target on the diagonal;
+    each pair's bound (an exp) is computed once when both directions are equal.
+    """
+    tiles = upper_tiles(len(target))
+    for t in range(len(tiles)):
+        for i in range(tiles[t, 0], tiles[t, 1]):
+            for j in range(max(tiles[t, 2], i), tiles[t, 3]):
+                if j == i:
+                    affinity[i, i] += (1.0 - affinity[i, i]) * rate
+                    continue
+                upper = 1.0 - 2.0 / (np.exp(target[i, j] * 2.0) + 1.0)
+                if target[j, i] == target[i, j]:
+                    lower = upper
+                else:
+                    lower = 1.0 - 2.0 / (np.exp(target[j, i] * 2.0) + 1.0)
+                affinity[i, j] += (upper - affinity[i, j]) * rate
+                affinity[j, i] += (lower - affinity[j, i]) * rate
 
 
 def soft_bound(values: np.ndarray) -> np.ndarray:
@@ -417,35 +499,38 @@ def end_rivalries(model: WorldModel) -> None:
 
 
 def drift_affinity(model: WorldModel) -> None:
-    """Affinity moves `affinity_drift_rate` of the way toward what interests imply."""
-    target = model_affinity_target(model)
-    # every term is symmetric, so affinity stays symmetric and within [-1, 1]
-    target -= model.affinity
-    target *= model.affinity_drift_rate
-    model.affinity += target
+    """Affinity moves `affinity_drift_rate` of the way toward what interests imply.
+
+    Every term is symmetric, so affinity stays symmetric and within [-1, 1]. Compiled:
+    `model_affinity_target` before its bound, then the bound and the step in one pass
+    (`drift_kernel`); the same numbers as `affinity_target` (tested).
+    """
+    target = model_affinity_target(model, bound=False)
+    drift_kernel(target, model.affinity, model.affinity_drift_rate)
 
 
-def model_affinity_target(model: WorldModel) -> np.ndarray:
+def model_affinity_target(model: WorldModel, bound: bool = True) -> np.ndarray:
     """`affinity_target` of the model's current state (N, N).
 
-    A bloc's threat is at least that of each member, so a great power inside a bloc adds
-    nothing to the common threat (a max of mins): only unaligned powers count.
+    `bound=False`: before its soft bound and unit diagonal (what `drift_kernel` takes). A
+    bloc's threat is at least that of each member, so a great power inside a bloc adds
+    nothing to the common threat (a max of mins): only unaligned powers count. The dense
+    terms in one compiled pass (`affinity_terms_kernel`), then the blocks (`add_block_terms`).
     """
     powers = model.power_strategies
     unaligned = [k for k, p in enumerate(powers) if model._threat_bloc[p] < 0]
     live = np.bincount(model._threat_bloc[model._threat_bloc >= 0]).nonzero()[0]  # sorted
     threats = np.hstack([model.bloc_threat[:, live], model.power_threat[:, unaligned]])
+    target = np.empty((model.n, model.n))
     slow_terms = cached_slow_terms(model)  # refreshes the bloc relations first
-    return affinity_target(
-        model._affinity_base,
-        model._bloc_alignment,
-        trade_interdependence(model._two_way_trade, model._gdp_usd),
-        common_threat(threats),
-        model._covoting,
-        model.sanctions,
-        (model.concert_parties, model.concert_strength),
-        slow_terms=slow_terms,
+    affinity_terms_kernel(
+        slow_terms, model._two_way_trade, model._gdp_usd, threats, model.sanctions, target
     )
+    add_block_terms(target, model._covoting, None, (model.concert_parties, model.concert_strength))
+    if bound:
+        soft_bound(target)
+        np.fill_diagonal(target, 1.0)
+    return target
 
 
 def cached_slow_terms(model: WorldModel) -> np.ndarray:
@@ -466,8 +551,9 @@ def perceive_threat(model: WorldModel) -> None:
     Sets `model.bloc_threat` (N, B), `model.power_threat` (N, number of great powers) and
     the membership they were measured on.
     """
-    model._pair_threat = pairwise_threat(
-        model._capability, model._near, model.affinity, model._rivalry
+    model._pair_threat = np.empty((model.n, model.n))
+    pairwise_threat_kernel(
+        model._capability, model._near, model.affinity, model._rivalry, model._pair_threat
     )
     model._threat_bloc = model.bloc.copy()  # the membership these threats were measured on
     model.bloc_threat = group_threat(model._pair_threat, model.membership())

@@ -359,12 +359,9 @@ class WorldModel(mesa.Model):
         self._rivalry = world.rivalry.astype(float)  # ongoing rivalries (they can end)
         self.rivalries = np.argwhere(np.triu(world.rivalry, 1))
         self._rival_calm = np.zeros(len(self.rivalries), dtype=int)
-        self._trade_without_policy = np.empty((self.n, self.n))
         self._trade_usd = np.empty((self.n, self.n))
         self._two_way_trade = np.empty((self.n, self.n))
-        # work buffers of the trade phase, allocated once (N x N temporaries are the cost)
-        self._log_policy = np.empty((self.n, self.n))
-        self._open_share = np.empty((self.n, self.n))
+        self._open_share = np.empty((self.n, self.n))  # a work buffer of the trade phase
         economy.update_capability(self)
 
     def _init_politics(self, initial_sanctions: bool) -> None:

@@ -29,8 +29,10 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from sim import finance
+from sim.kernels import upper_tiles
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -192,14 +194,18 @@ def gravity_flows(
     Returns:
         Flows (N, N), US$, row = exporter, column = importer.
     """
-    world_scale = (gdp_usd.sum() / gravity.reference_world_gdp_usd) ** (
-        1.0 - gravity.gdp_exporter - gravity.gdp_importer
-    )
-    exporter = gdp_usd**gravity.gdp_exporter * world_scale
-    importer = gdp_usd**gravity.gdp_importer
+    exporter, importer = gdp_scales(gdp_usd, gravity)
     out = np.multiply(resistance, exporter[:, None], out=out)
     out *= importer[None, :]
     return out
+
+
+def gdp_scales(gdp_usd: np.ndarray, gravity: Gravity) -> tuple[np.ndarray, np.ndarray]:
+    """The exporter's and the importer's GDP terms of `gravity_flows` (N,) each."""
+    world_scale = (gdp_usd.sum() / gravity.reference_world_gdp_usd) ** (
+        1.0 - gravity.gdp_exporter - gravity.gdp_importer
+    )
+    return gdp_usd**gravity.gdp_exporter * world_scale, gdp_usd**gravity.gdp_importer
 
 
 def domestic_share(imports_usd: np.ndarray, gdp_usd: np.ndarray) -> np.ndarray:
@@ -240,30 +246,102 @@ def gains_from_trade(
 def update_trade(model: WorldModel) -> None:
     """The trade phase: gravity flows at this year's GDP, moved by politics, cut by sanctions.
 
-    Sets `model._trade_without_policy` (X0), `model._trade_usd` (X), their two-way sum and
-    the gains-from-trade level that next year's growth takes up (`sim.economy`). The trade
-    that sanctions cut is partly re-routed to the partners' other partners (`divert`).
+    Sets `model._trade_usd` (X), its two-way sum and the gains-from-trade level that next
+    year's growth takes up (`sim.economy`). The trade that sanctions cut is partly re-routed
+    to the partners' other partners (`divert`). Two compiled passes over the pairs
+    (`policy_flows_kernel`, `divert_kernel`) do the work of `policy_flows` and `divert`.
     """
-    base = gravity_flows(
-        model._resistance, model._gdp_usd, model.gravity, out=model._trade_without_policy
+    exporter, importer = gdp_scales(model._gdp_usd, model.gravity)
+    flows, open_share = model._trade_usd, model._open_share
+    imports_without_policy = np.zeros(model.n)
+    policy_flows_kernel(
+        model._resistance,
+        exporter,
+        importer,
+        model.affinity,
+        model._affinity_start,
+        model.affinity_trade_effect,
+        bloc_trade_term(model),
+        model.trade_shift,
+        model.sanctions,
+        flows,
+        open_share,
+        imports_without_policy,
+        model.sanctions,
     )
-    np.clip(model.sanctions, 0.0, 1.0, out=model.sanctions)
-    log_policy = np.subtract(model.affinity, model._affinity_start, out=model._log_policy)
-    log_policy *= model.affinity_trade_effect
-    log_policy += bloc_trade_term(model)
-    log_policy += model.trade_shift
-    # an embargo cuts the flows both ways, whoever imposes it
-    open_share = np.maximum(model.sanctions, model.sanctions.T, out=model._open_share)
-    np.subtract(1.0, open_share, out=open_share)
     finance.apply_secondary_cut(
         open_share, finance.us_sanctions(model), model.non_dollar_share, model.dollar_sanction_reach
     )
-    flows = np.multiply(base, np.exp(log_policy, out=log_policy), out=model._trade_usd)
-    divert(flows, open_share, model.trade_diversion)
-    np.add(flows, flows.T, out=model._two_way_trade)
+    imports = np.zeros(model.n)
+    divert_kernel(flows, open_share, model.trade_diversion, model._two_way_trade, imports)
     model._gains_level = gains_from_trade(
-        flows.sum(axis=0), base.sum(axis=0), model._gdp_usd, model.trade_elasticity
+        imports, imports_without_policy, model._gdp_usd, model.trade_elasticity
     )
+
+
+def policy_flows(
+    base: np.ndarray,
+    log_affinity_change: np.ndarray,
+    bloc_term: np.ndarray,
+    shift: np.ndarray,
+    sanctions: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Flows with the policy factor, before sanctions, and the share sanctions leave (N, N).
+
+    The plain-numpy reference of `policy_flows_kernel`.
+
+    Args:
+        base: Flows before policy (`gravity_flows`).
+        log_affinity_change: affinity_trade_effect x (affinity - its start).
+        bloc_term: `bloc_trade_term`.
+        shift: Log shifts of trade costs (`model.trade_shift`, Greater Eurasia).
+        sanctions: Sanctions intensity (N, N) in [0, 1], row imposer.
+
+    Returns:
+        base x exp(log_affinity_change + bloc_term + shift), and 1 - max(S_ij, S_ji): an
+        embargo cuts the flows both ways, whoever imposes it.
+    """
+    flows = base * np.exp(log_affinity_change + bloc_term + shift)
+    return flows, 1.0 - np.maximum(sanctions, sanctions.T)
+
+
+@njit(cache=True, nogil=True)
+def policy_flows_kernel(
+    resistance, exporter, importer, affinity, affinity_start, affinity_effect,
+    bloc_term, shift, sanctions, flows, open_share, imports_without_policy, sanctions_clipped,
+):  # fmt: skip
+    """`gravity_flows`, then `policy_flows`, in two passes over the pairs.
+
+    Writes `flows`, `open_share`, the column sums of the flows before policy
+    (`imports_without_policy`, zeros on entry) and the sanctions clipped to [0, 1]
+    (`sanctions_clipped`, which may be `sanctions` itself: each pair is read before it is
+    written).
+
+    The policy factor's exponent is symmetric when its terms are (they are in the model), so
+    each pair's exp is computed once when both directions' exponents are equal (exp is the
+    cost of this phase).
+    """
+    n = resistance.shape[0]
+    tiles = upper_tiles(n)
+    for t in range(len(tiles)):
+        for i in range(tiles[t, 0], tiles[t, 1]):
+            for j in range(max(tiles[t, 2], i), tiles[t, 3]):
+                upper = (affinity[i, j] - affinity_start[i, j]) * affinity_effect
+                upper = upper + bloc_term[i, j] + shift[i, j]
+                lower = (affinity[j, i] - affinity_start[j, i]) * affinity_effect
+                lower = lower + bloc_term[j, i] + shift[j, i]
+                flows[i, j] = np.exp(upper)
+                flows[j, i] = flows[i, j] if lower == upper else np.exp(lower)
+                # an embargo cuts the flows both ways; intensities clipped to [0, 1]
+                s_ij = min(max(sanctions[i, j], 0.0), 1.0)
+                s_ji = min(max(sanctions[j, i], 0.0), 1.0)
+                open_share[i, j] = open_share[j, i] = 1.0 - max(s_ij, s_ji)
+                sanctions_clipped[i, j], sanctions_clipped[j, i] = s_ij, s_ji
+    for i in range(n):
+        for j in range(n):
+            base = resistance[i, j] * exporter[i] * importer[j]
+            imports_without_policy[j] += base
+            flows[i, j] = base * flows[i, j]
 
 
 def divert(flows: np.ndarray, open_share: np.ndarray, diversion: float) -> np.ndarray:
@@ -300,6 +378,49 @@ def divert(flows: np.ndarray, open_share: np.ndarray, diversion: float) -> np.nd
     lost *= weight
     flows += lost
     return flows
+
+
+@njit(cache=True, nogil=True)
+def divert_kernel(flows, open_share, diversion, two_way, imports):
+    """`divert` in two passes over the pairs, then the two-way flows and the imports.
+
+    Writes `flows` (in place), `two_way` (X + X^T) and `imports` (column sums of the flows
+    after sanctions; zeros on entry).
+    """
+    n = flows.shape[0]
+    lost_out, lost_in = np.zeros(n), np.zeros(n)
+    weight_out, weight_in = np.zeros(n), np.zeros(n)
+    for i in range(n):
+        for j in range(n):
+            flow, keep = flows[i, j], open_share[i, j]
+            lost = flow * (1.0 - keep)
+            flow = flow * keep
+            flows[i, j] = flow
+            weight = flow * keep
+            lost_out[i] += lost
+            lost_in[j] += lost
+            weight_out[i] += weight
+            weight_in[j] += weight
+    rate_out, rate_in = np.zeros(n), np.zeros(n)
+    for i in range(n):
+        if weight_out[i] > 0:
+            rate_out[i] = diversion * (lost_out[i] / weight_out[i])
+        if weight_in[i] > 0:
+            rate_in[i] = diversion * (lost_in[i] / weight_in[i])
+    tiles = upper_tiles(n)  # each pair once: both directions, their sum and the imports
+    for t in range(len(tiles)):
+        for i in range(tiles[t, 0], tiles[t, 1]):
+            for j in range(max(tiles[t, 2], i), tiles[t, 3]):
+                upper = flows[i, j]
+                upper += upper * open_share[i, j] * (rate_out[i] + rate_in[j])
+                flows[i, j] = upper
+                imports[j] += upper
+                if j > i:
+                    lower = flows[j, i]
+                    lower += lower * open_share[j, i] * (rate_out[j] + rate_in[i])
+                    flows[j, i] = lower
+                    imports[i] += lower
+                two_way[i, j] = two_way[j, i] = flows[i, j] + flows[j, i]
 
 
 def bloc_trade_term(model: WorldModel) -> np.ndarray:
