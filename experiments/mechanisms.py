@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from experiments.store import PROVENANCE
+from experiments.store import PROVENANCE, replace_section
 
 #: `configs/` and the docs of this checkout.
 ROOT = Path(__file__).resolve().parents[1]
@@ -1078,17 +1078,8 @@ def markdown(
 
 
 def write_docs(block: str, path: Path = DOCS) -> None:
-    """Replace the text between the markers of `path` with `block`.
-
-    Raises:
-        ValueError: The file lacks the markers.
-    """
-    text = path.read_text()
-    if text.count(BEGIN) != 1 or text.count(END) != 1 or text.index(BEGIN) > text.index(END):
-        raise ValueError(f"{path}: expected one {BEGIN} followed by one {END}")
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{BEGIN}\n{block}\n{END}{tail}")
+    """Replace the text between the markers of `path` with `block` (`replace_section`)."""
+    replace_section(path, BEGIN, END, block)
 
 
 # ---------------------------------------------------------------------------------------

@@ -68,6 +68,22 @@ def write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda tmp: Path(tmp).write_text(text))
 
 
+def replace_section(path: Path, begin: str, end: str, body: str) -> None:
+    """Rewrite the generated section of a document: the text between its markers.
+
+    Writes `begin`, `body` and `end` in place of the old section (atomically); the rest of
+    the file is kept as it is.
+
+    Raises:
+        ValueError: The file does not hold one `begin` followed by one `end` (naming it).
+    """
+    text = path.read_text()
+    if text.count(begin) != 1 or text.count(end) != 1 or text.index(begin) > text.index(end):
+        raise ValueError(f"{path}: expected one {begin} followed by one {end}")
+    head, rest = text.split(begin, 1)
+    write_text(path, f"{head}{begin}\n{body}\n{end}{rest.split(end, 1)[1]}")
+
+
 def write_json(path: Path, record: Any) -> None:
     """Write a JSON file atomically."""
     write_text(path, json.dumps(record, indent=2, default=str) + "\n")

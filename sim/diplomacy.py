@@ -308,10 +308,11 @@ def affinity_target(
     covoting: tuple[np.ndarray, np.ndarray] | None = None,
     sanctions: np.ndarray | None = None,
     concert: tuple[np.ndarray, float] | None = None,
-    *,
-    slow_terms: np.ndarray | None = None,
 ) -> np.ndarray:
     """What interests imply for affinity: tanh of the weighted terms, unit diagonal.
+
+    The plain-numpy statement of the target; the model computes it with compiled kernels
+    (`model_affinity_target`, `drift_kernel`), tested to give the same numbers.
 
     Args:
         base: Output of `affinity_base` (N, N).
@@ -325,13 +326,11 @@ def affinity_target(
             counts the larger of its two directions (None: none).
         concert: (parties, strength): the rows of the great powers in a concert and its
             strength in [0, 1] (None: none).
-        slow_terms: `affinity_slow_terms(base, blocs)` if the caller keeps it between years
-            (it is copied, not changed); None computes it.
 
     Returns:
         The target affinity (N, N), symmetric when the inputs are.
     """
-    target = affinity_slow_terms(base, blocs) if slow_terms is None else slow_terms.copy()
+    target = affinity_slow_terms(base, blocs)
     if interdependence is not None:
         target += WEIGHT_TRADE * interdependence
     if shared_threat is not None:

@@ -490,10 +490,33 @@ class Council:
         )
         return np.random.default_rng(seed)
 
+    def _support_and_costs(self, model, agenda: dict[str, np.ndarray]):
+        """Noise-free latent support and lone-veto costs c_id, both (drafts, seats).
+
+        For every member and draft of `agenda`; a concert raises both (`_concert_mask`, once).
+        """
+        sponsors = self.seats[agenda["sponsor_seat"]]
+        concert = self._concert_mask(model, sponsors)
+        support = self._latent_support(
+            model, sponsors, agenda["subject"], agenda["position"], concert
+        )
+        cost = np.broadcast_to(self._seat_cost, support.shape).copy()
+        if concert is not None:
+            cost += concert  # concert parties do not veto each other lightly
+        return support, cost
+
     def _latent_support(
-        self, model, sponsors: np.ndarray, subjects: np.ndarray, position: np.ndarray
+        self,
+        model,
+        sponsors: np.ndarray,
+        subjects: np.ndarray,
+        position: np.ndarray,
+        concert: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Noise-free latent support (drafts, seats) of every member for every draft."""
+        """Noise-free latent support (drafts, seats) of every member for every draft.
+
+        `concert`: `_concert_mask(model, sponsors)`, added as it is (None: no concert).
+        """
         members = self.seats
         w = self.weights
         affinity = model.affinity
@@ -523,7 +546,6 @@ class Council:
             closeness = self.closeness(model, permanent)[subject_rows]  # (drafts, permanent)
             against = w["patron"] * np.maximum(position, 0.0) * has_subject
             support[:, : self.rule.permanent_seats] -= against[:, None] * closeness
-        concert = self._concert_mask(model, sponsors)
         if concert is not None:
             support += concert
         return support
@@ -562,14 +584,6 @@ class Council:
         if not mask.any():
             return None
         return self.weights["concert"] * min(strength, 1.0) * mask
-
-    def _veto_costs(self, model, sponsors: np.ndarray) -> np.ndarray:
-        """c_id (drafts, seats): each veto holder's cost of a lone veto on each draft."""
-        cost = np.broadcast_to(self._seat_cost, (len(sponsors), self.rule.seats)).copy()
-        concert = self._concert_mask(model, sponsors)
-        if concert is not None:
-            cost += concert  # concert parties do not veto each other lightly
-        return cost
 
     def _code(
         self, support: np.ndarray, sponsor_seat: np.ndarray, cost: np.ndarray | None = None
@@ -653,11 +667,10 @@ class Council:
 
     def vote(self, model, agenda: dict[str, np.ndarray], noise: np.ndarray | None) -> np.ndarray:
         """Votes (drafts, seats) coded YES/NO/ABSTAIN; noise (drafts, seats) or None."""
-        sponsors = self.seats[agenda["sponsor_seat"]]
-        support = self._latent_support(model, sponsors, agenda["subject"], agenda["position"])
+        support, cost = self._support_and_costs(model, agenda)
         if noise is not None:
             support = support + noise
-        return self._code(support, agenda["sponsor_seat"], self._veto_costs(model, sponsors))
+        return self._code(support, agenda["sponsor_seat"], cost)
 
     def _vote_agenda(self, model, year: int) -> dict[str, float]:
         rng = self._stream(year, _AGENDA)
@@ -666,9 +679,7 @@ class Council:
         # every draw of the year before any decision: the same draws whatever the votes
         table_draw = rng.random(n)
         noise = rng.logistic(size=(n, self.rule.seats))
-        sponsors = self.seats[agenda["sponsor_seat"]]
-        support = self._latent_support(model, sponsors, agenda["subject"], agenda["position"])
-        cost = self._veto_costs(model, sponsors)
+        support, cost = self._support_and_costs(model, agenda)
         hopeless = ~_adopted(self.rule, self._code(support, agenda["sponsor_seat"], cost))
         tabled = ~hopeless | (table_draw < self.hopeless_draft_share)
         agenda = {key: value[tabled] for key, value in agenda.items()}
