@@ -78,7 +78,10 @@ lint: $(STAMP)
 # Rebuild the shipped scenario tables, the gravity calibration and the war-termination hazard
 # from the public sources, and the finance fit from its shipped record.
 data: $(STAMP)
-	$(BIN)/python scripts/build_world_2024.py --sources $(SOURCES) --out sim/data/world_2024
+	for year in 2000 2014 2024; do \
+	  $(BIN)/python scripts/build_world.py --year $$year --sources $(SOURCES) \
+	    --out sim/data/world_$$year || exit 1; \
+	done
 	$(BIN)/python scripts/estimate_gravity.py --sources $(SOURCES) --out sim/data
 	$(BIN)/python scripts/estimate_war_hazard.py --sources $(SOURCES) --out sim/data
 	$(BIN)/python -m experiments.finance_calibration --out sim/data

@@ -18,6 +18,8 @@ status is 1 when any job is not complete (0 with `--allow-incomplete`).
 from __future__ import annotations
 
 import argparse
+import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from experiments.store import (
     CONFIG,
     LONG_TABLES,
     MISSING,
+    PROVENANCE,
     TABLE_KINDS,
     JobState,
     find_jobs,
@@ -116,6 +119,45 @@ def report(states: list[JobState], root: Path) -> str:
         if state.status != COMPLETE:
             lines.append(f"  {state.status}: {job_label(root, state.folder)}: {state.detail}")
     return "\n".join(lines)
+
+
+def design(root: Path) -> dict[str, Any]:
+    """Replicates, steps, seed, years, code commit and command of a collected sweep.
+
+    The commit is the one its jobs ran (their `provenance.json`): "abc1234567", with
+    " (dirty tree)" when tracked files differed from it, "several" when jobs differ, "?"
+    without git.
+    """
+    steps = pd.read_parquet(
+        root / "steps.parquet", columns=["job", "replicate", "year", "steps", "seed"]
+    )
+    commits = set()
+    for job in steps["job"].unique():
+        path = root / job / PROVENANCE
+        git = json.loads(path.read_text()).get("git") if path.is_file() else None
+        commits.add(
+            f"{git['commit'][:10]}{' (dirty tree)' if git['dirty'] else ''}" if git else "?"
+        )
+    sweep = ""
+    if (root / "multirun.yaml").is_file():  # the sweep's own overrides, as Hydra kept them
+        overrides = (yaml.safe_load((root / "multirun.yaml").read_text()) or {}).get("hydra", {})
+        overrides = overrides.get("overrides", {})
+        kept = [
+            o
+            for o in overrides.get("hydra", [])
+            if not o.startswith(("hydra.sweep.dir=", "hydra.mode="))
+        ]
+        sweep = shlex.join(
+            ["python", "-m", "experiments.run", "-m", *overrides.get("task", []), *kept]
+        )
+    return {
+        "sweep": sweep,
+        "replicates": int(steps["replicate"].nunique()),
+        "steps": int(steps["steps"].max()),
+        "seed": sorted(int(s) for s in steps["seed"].unique()),
+        "years": f"{int(steps['year'].min())}-{int(steps['year'].max())}",
+        "commit": commits.pop() if len(commits) == 1 else "several",
+    }
 
 
 def main(argv=None) -> int:

@@ -11,7 +11,7 @@ country: s_t = s_{t-1} + phi (s* - s_{t-1}), s* = clip(b + w e + n, 0, 1), with 
 baseline share, e the sanctions intensity of the dollar system on Russia and n the network
 term held at its baseline value (Russia's partners' shares are not in the record). The
 2022-2024 path from the 2021 share, with e = 0.6 (the model's West sanctions on Russia from
-2022, `sim.powers.INITIAL_SANCTIONS`), fits w and phi (targets used for fitting); the 2021
+2022, in `sim/data/world_2024/scenario.yaml`), fits w and phi (targets used for fitting); the 2021
 level is held out for validation: a steady state at the intensity of the 2014 sanctions
 (e = 0.15: Crozet & Hinz 2020, "Friendly fire", Economic Policy 35(101), put Russia's lost
 exports at 7.4% of its predicted total in 2014-15, about 15% of its trade with the

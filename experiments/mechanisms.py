@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import math
 import re
 import shlex
@@ -50,7 +49,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from experiments.store import PROVENANCE, replace_section
+from experiments.collect import design
+from experiments.store import replace_section
 
 #: `configs/` and the docs of this checkout.
 ROOT = Path(__file__).resolve().parents[1]
@@ -200,7 +200,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever(
         "greater_eurasia_protects",
         "Does Greater Eurasia's deeper trade protect the partnership against the full wedge?",
-        "wedge_light_ties",
+        "wedge",
         "wedge_trade",
         (outcome("ru_cn_aligned", 2050, "+"),),
         "Crescenzi 2005; Copeland 2015: cheaper trade among SCO and EAEU members deepens "
@@ -859,45 +859,6 @@ def load(root: Path, allow_incomplete: bool = False) -> dict[str, Mapping[str, p
     if not tables:
         raise SystemExit(f"{root}: no job ran an arm (sweep experiment=mechanisms)")
     return tables
-
-
-def design(root: Path) -> dict[str, Any]:
-    """Replicates, steps, seed, years and code commit of a collected mechanisms sweep.
-
-    The commit is the one its jobs ran (their `provenance.json`): "abc1234567", with
-    " (dirty tree)" when tracked files differed from it, "several" when jobs differ, "?"
-    without git.
-    """
-    steps = pd.read_parquet(
-        root / "steps.parquet", columns=["job", "replicate", "year", "steps", "seed"]
-    )
-    commits = set()
-    for job in steps["job"].unique():
-        path = root / job / PROVENANCE
-        git = json.loads(path.read_text()).get("git") if path.is_file() else None
-        commits.add(
-            f"{git['commit'][:10]}{' (dirty tree)' if git['dirty'] else ''}" if git else "?"
-        )
-    sweep = ""
-    if (root / "multirun.yaml").is_file():  # the sweep's own overrides, as Hydra kept them
-        overrides = (yaml.safe_load((root / "multirun.yaml").read_text()) or {}).get("hydra", {})
-        overrides = overrides.get("overrides", {})
-        kept = [
-            o
-            for o in overrides.get("hydra", [])
-            if not o.startswith(("hydra.sweep.dir=", "hydra.mode="))
-        ]
-        sweep = shlex.join(
-            ["python", "-m", "experiments.run", "-m", *overrides.get("task", []), *kept]
-        )
-    return {
-        "sweep": sweep,
-        "replicates": int(steps["replicate"].nunique()),
-        "steps": int(steps["steps"].max()),
-        "seed": sorted(int(s) for s in steps["seed"].unique()),
-        "years": f"{int(steps['year'].min())}-{int(steps['year'].max())}",
-        "commit": commits.pop() if len(commits) == 1 else "several",
-    }
 
 
 # ---------------------------------------------------------------------------------------

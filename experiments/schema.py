@@ -13,10 +13,12 @@ Groups map to `WorldModel` keyword arguments:
 - `scenario`: `name` (a shipped scenario or `custom`) and `path` -> `scenario`;
 - `alignment`: `strategy`, `mixed_alignment` and the thresholds -> `alignment`,
   `mixed_alignment`, `switching_cost`, `choice_noise`, `*_threshold`, `ideological_tolerance`;
-- `powers`: `USA`, `CHN`, `RUS` (lists of strategies), `wedge_strength`, `wedge_target` ->
+- `powers`: `USA`, `CHN`, `RUS` (lists of strategies; null: the scenario's), `wedge_strength`,
+  `wedge_target` ->
   `strategy_USA`, `strategy_CHN`, `strategy_RUS`, `wedge_strength`, `wedge_target`;
 - `council`: `rule` (None: no Council) and the other `council_*` arguments, unprefixed;
-- `events`: `name` (a named set) or `custom` (a list of events) -> `events`;
+- `events`: `name` (a named set, or `scenario`: the scenario's own) or `custom` (a list of
+  events) -> `events`;
 - `model`: every other argument, under its own name.
 
 `model_kwargs(cfg)` turns a composed config into the keyword arguments, `parameters(cfg)` into
@@ -41,9 +43,9 @@ from sim import WorldModel
 from sim.alignment.strategies import MIXED_PRESETS, STRATEGIES
 from sim.council import RULES
 from sim.events import EVENT_SETS, schedule
-from sim.model import GREAT_POWERS
+from sim.model import GREAT_POWERS, SCENARIO_EVENTS
 from sim.powers import POWER_STRATEGIES, parse_strategies
-from sim.world import shipped_scenarios
+from sim.world import load_world, shipped_scenarios
 
 #: `WorldModel`'s keyword arguments and their defaults (the one place defaults live).
 SIGNATURE = WorldModel.constructor_parameters()
@@ -83,7 +85,7 @@ ScenarioName = _names("ScenarioName", [*shipped_scenarios(), "custom"])
 AlignmentName = _names("AlignmentName", [*STRATEGIES, "mixed"])
 PowerStrategyName = _names("PowerStrategyName", POWER_STRATEGIES)
 CouncilRuleName = _names("CouncilRuleName", RULES)
-EventSetName = _names("EventSetName", EVENT_SETS)
+EventSetName = _names("EventSetName", [*EVENT_SETS, SCENARIO_EVENTS])
 
 
 def _config_type(annotation) -> Any:
@@ -126,20 +128,18 @@ AlignmentConfig = make_dataclass(
 AlignmentConfig.__doc__ = "`alignment` (a strategy or mixed), its preset and thresholds."
 
 
-def _power_default(code: str):
-    names = parse_strategies(default(f"strategy_{code}"), f"strategy_{code}")
-    return field(default_factory=lambda: [PowerStrategyName[n] for n in names])
-
-
 PowersConfig = make_dataclass(
     "PowersConfig",
     [
-        *((code, list[PowerStrategyName], _power_default(code)) for code in GREAT_POWERS),
+        # None (the default): the scenario's strategies (its scenario.yaml); [] for none
+        *((code, list[PowerStrategyName] | None, field(default=None)) for code in GREAT_POWERS),
         *((name, _config_type(SIGNATURE[name].annotation), _field(name)) for name in WEDGE),
     ],
     module=__name__,
 )
-PowersConfig.__doc__ = "Each great power's strategies (a list), the wedge's strength and target."
+PowersConfig.__doc__ = (
+    "Each great power's strategies (a list; None: the scenario's), the wedge's strength and target."
+)
 
 #: Council keys and the `WorldModel` argument each sets (`rule` -> `council_rule`, ...).
 COUNCIL_ARGUMENTS = {
@@ -219,7 +219,7 @@ class RootConfig:
     record: RecordConfig = field(default_factory=RecordConfig)
     study: str = "adhoc"
     steps: int = MISSING
-    start_year: int = default("start_year")
+    start_year: int | None = default("start_year")
     replicates: int = MISSING
     seed: int = MISSING
     resume: bool = True
@@ -241,7 +241,7 @@ def register() -> None:
         )
     for name in RULES:
         store.store(group="council", name=name, node=CouncilConfig(rule=CouncilRuleName[name]))
-    for name in EVENT_SETS:
+    for name in [*EVENT_SETS, SCENARIO_EVENTS]:
         store.store(group="events", name=name, node=EventsConfig(name=EventSetName[name]))
 
 
@@ -278,13 +278,34 @@ def model_kwargs(cfg: DictConfig | dict) -> dict[str, Any]:
         "start_year": c["start_year"],
         "alignment": strategy,
         **alignment,
-        **{f"strategy_{code}": tuple(c["powers"][code]) for code in GREAT_POWERS},
+        **{
+            f"strategy_{code}": None if c["powers"][code] is None else tuple(c["powers"][code])
+            for code in GREAT_POWERS
+        },
         **{name: c["powers"][name] for name in WEDGE},
         **{name: council[key] for key, name in COUNCIL_ARGUMENTS.items()},
         "events": events["custom"] if events["custom"] is not None else events["name"],
         **c["model"],
         "record_countries": c["record"]["countries"],
     }
+    return scenario_defaults(kwargs)
+
+
+def scenario_defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Write out the arguments left to the scenario: its year, strategies and events.
+
+    So that every job's parameter columns say what ran (`start_year` 2000, `strategy_USA`
+    "contain", ...), not "the scenario's".
+    """
+    politics = (world := load_world(kwargs["scenario"])).politics
+    if kwargs["start_year"] is None:
+        kwargs["start_year"] = world.year
+    for code in GREAT_POWERS:
+        if kwargs[f"strategy_{code}"] is None:
+            kwargs[f"strategy_{code}"] = parse_strategies(politics.strategy(code), code)
+    if kwargs["events"] == SCENARIO_EVENTS:
+        events = politics.events
+        kwargs["events"] = events if isinstance(events, str) else [dict(e) for e in events]
     return kwargs
 
 

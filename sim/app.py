@@ -22,9 +22,10 @@ from mesa.visualization import SolaraViz
 from sim.alignment import STRATEGIES
 from sim.council import RULES
 from sim.events import EVENT_SETS
-from sim.model import WorldModel
+from sim.model import SCENARIO_EVENTS, WorldModel
 from sim.outcomes import INITIAL_BLOCS, TRACKED_ACTORS
 from sim.powers import POWER_STRATEGIES
+from sim.world import load_world
 
 #: `WorldModel`'s defaults, read from its signature (the one place they live).
 DEFAULTS = {
@@ -32,6 +33,13 @@ DEFAULTS = {
     for name, parameter in WorldModel.constructor_parameters().items()
     if parameter.default is not inspect.Parameter.empty
 }
+# strategies and events left to the scenario: the dashboard's world's own (world_2024's)
+_POLITICS = load_world(DEFAULTS["scenario"]).politics
+for _code in ("USA", "CHN", "RUS"):
+    if DEFAULTS[f"strategy_{_code}"] is None:
+        DEFAULTS[f"strategy_{_code}"] = _POLITICS.strategy(_code)
+if DEFAULTS["events"] == SCENARIO_EVENTS:
+    DEFAULTS["events"] = _POLITICS.events
 #: Seed of the model built at start-up and the default of the seed slider.
 SEED = 42
 #: Great-power strategy choices: each named strategy alone, plus the combination the

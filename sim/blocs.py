@@ -1,6 +1,6 @@
 """Blocs: named groupings of countries with a leader, their cohesion, splits and formation.
 
-The initial blocs follow a documented rule from 2025 facts (`initial_blocs`). Each country
+The initial blocs are the scenario's (`initial_blocs`, from its `scenario.yaml`). Each country
 is in exactly one bloc or non-aligned (bloc -1). A bloc that holds two mutually hostile
 camps splits (structural balance, Heider 1946; the camps found by `bisect`, Doreian & Mrvar
 1996); the camp holding the leader keeps the name. Cohesion is the mean affinity among its
@@ -12,6 +12,7 @@ Entry point: `update_blocs(model)`, the blocs' phase of the year (after the alig
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,18 +21,9 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
+    from sim.world import BlocSpec
 
 NON_ALIGNED = -1
-
-#: United States treaty allies outside NATO (bilateral treaties with Japan, South Korea and
-#: the Philippines; ANZUS with Australia and New Zealand; US Department of State, "U.S.
-#: Collective Defense Arrangements"). Thailand (Manila Pact) is left out: it is a BRICS
-#: partner country since 2025. The Rio Treaty is treated as dormant.
-US_TREATY_ALLIES = ("JPN", "KOR", "PHL", "AUS", "NZL")
-#: States bound to Russia or China by a mutual-defence treaty in force in 2025: the CSTO
-#: members taking part (Armenia froze its participation in 2024) and North Korea (1961
-#: treaty with China; 2024 Comprehensive Strategic Partnership treaty with Russia).
-EURASIAN_TREATY_PARTNERS = ("BLR", "KAZ", "KGZ", "TJK", "PRK")
 
 
 @dataclass
@@ -44,17 +36,19 @@ class Bloc:
     active: bool = True
 
 
-def initial_blocs(countries: pd.DataFrame, year: int) -> tuple[list[Bloc], np.ndarray]:
-    """The 2025 blocs, by rule: a Western bloc, a Eurasian bloc, everyone else non-aligned.
+def initial_blocs(
+    countries: pd.DataFrame, year: int, specs: Iterable[BlocSpec]
+) -> tuple[list[Bloc], np.ndarray]:
+    """The blocs in force at the start, from the scenario's politics (`scenario.yaml`).
 
-    West: NATO, EU and G7 members and the United States' treaty allies, led by the United
-    States. Eurasia: China, Russia and their mutual-defence treaty partners, led by China
-    (the larger by capability). In a scenario lacking the United States or China the
-    corresponding bloc is left out.
+    Each spec names a leader and members, by membership column (e.g. every NATO member) or by
+    ISO3 code; a country named by two blocs is in the first, and every other country is
+    non-aligned. A bloc whose leader the scenario lacks is left out (e.g. in a synthetic world).
 
     Args:
         countries: The scenario's country table.
         year: The scenario year (recorded as the blocs' founding year).
+        specs: The blocs in force (`sim.world.Politics.blocs`).
 
     Returns:
         The blocs and the bloc index of every country (-1: non-aligned).
@@ -63,21 +57,22 @@ def initial_blocs(countries: pd.DataFrame, year: int) -> tuple[list[Bloc], np.nd
     row = {code: i for i, code in enumerate(iso3)}
     bloc = np.full(len(iso3), NON_ALIGNED)
     blocs: list[Bloc] = []
-    if "USA" in row:
-        west = (
-            countries["nato"].to_numpy(bool)
-            | countries["eu"].to_numpy(bool)
-            | countries["g7"].to_numpy(bool)
-            | np.isin(iso3, US_TREATY_ALLIES)
-        )
-        west[row["USA"]] = True
-        bloc[west] = len(blocs)
-        blocs.append(Bloc("West", row["USA"], year))
-    if "CHN" in row:
-        eurasia = np.isin(iso3, ("CHN", "RUS", *EURASIAN_TREATY_PARTNERS)) & (bloc < 0)
-        bloc[eurasia] = len(blocs)
-        blocs.append(Bloc("Eurasia", row["CHN"], year))
+    for spec in specs:
+        if spec.leader not in row:
+            continue
+        members = named_members(countries, spec)
+        members[row[spec.leader]] = True
+        bloc[members & (bloc < 0)] = len(blocs)
+        blocs.append(Bloc(spec.name, row[spec.leader], year))
     return blocs, bloc
+
+
+def named_members(countries: pd.DataFrame, spec: BlocSpec) -> np.ndarray:
+    """(N,) bool: the countries a spec names, by membership column or ISO3 code."""
+    members = np.isin(countries["iso3"].to_numpy(dtype=str), spec.countries)
+    for org in spec.memberships:
+        members |= countries[org].to_numpy(bool)
+    return members
 
 
 def membership_matrix(bloc: np.ndarray, n_blocs: int) -> np.ndarray:

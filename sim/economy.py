@@ -1,18 +1,39 @@
-"""The economy phase: growth with convergence, military spending and composite capability.
+"""The economy phase: growth, price levels, military spending and composite capability.
 
-Growth follows conditional beta-convergence (Barro & Sala-i-Martin 1992, "Convergence",
-Journal of Political Economy 100(2): about 2% of the gap closed a year): each country's
-log GDP grows by its observed trend, slowed as its income per head rises above where it
-started, so that fast growers do not compound their 2015-2024 pace for decades. The
-composite capability index follows the logic of the Correlates of War CINC score (Singer,
-Bremer & Stuckey 1972): the mean of a country's shares of world totals, here of GDP,
-military spending and population, with configurable weights.
+Growth of income per head has three parts (all in logs, a year):
 
-Entry point: `grow_economy(model)`, the economy phase of the year.
+* the world's mean growth, the median of the countries' start-year trends per head;
+* beta-convergence relative to that mean path: a country whose income per head stands
+  `x` log points above the world's median (at the start, then moving with the path) grows
+  `beta * x` more slowly (unconditional convergence, about 0.8% of the gap a year in the
+  2000s: Kremer, Willis & You 2021, "Converging to Convergence", NBER Macroeconomics Annual
+  36; Patel, Sandefur & Subramanian 2021);
+* the rest of its start-year trend, which fades by `growth_persistence` a year: growth
+  rates barely persist from one decade to the next (correlations of 0.1-0.3 across
+  decades: Easterly, Kremer, Pritchett & Summers 1993, "Good policy or good luck?", Journal
+  of Monetary Economics 32(3); "regression to the mean is the empirically most salient
+  feature of economic growth": Pritchett & Summers 2014, NBER WP 20573).
+
+GDP is in US dollars, so it also moves with each country's price level relative to the
+United States: richer countries have higher price levels (the Penn effect, Balassa 1964,
+Samuelson 1964; the slope of log price level on log income per head is estimated from the
+start year's cross-section), and a price level away from the country's own mean of the
+preceding decade returns to it with a half-life of `price_half_life` years (3-5 years for
+real exchange rates: Rogoff 1996, "The Purchasing Power Parity Puzzle", Journal of Economic
+Literature 34(2)). Growth and the convergence gap
+are real, at purchasing-power parity; only the dollar value moves with prices.
+
+The composite capability index follows the logic of the Correlates of War CINC score
+(Singer, Bremer & Stuckey 1972): the mean of a country's shares of world totals, here of
+GDP, military spending and population, with configurable weights.
+
+Entry points: `start_economy(model)` (the state of the first year) and `grow_economy(model)`,
+the economy phase of the year.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,25 +41,155 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model import WorldModel
 
+#: Fewest countries with an observed price level for the price-income line to be estimated;
+#: with fewer (a synthetic or user world without the column) price levels stay fixed.
+MIN_PRICED = 10
 
-def log_growth(
-    trend_growth: np.ndarray,
-    gdp_per_capita: np.ndarray,
-    gdp_per_capita_start: np.ndarray,
-    convergence_rate: float,
-) -> np.ndarray:
-    """Deterministic log-growth of GDP for one year, before trade gains and shocks.
+
+@dataclass(frozen=True)
+class PriceLine:
+    """Log price level = `intercept + slope * x`.
+
+    x is the log income per head (PPP) relative to the world's median; the line is estimated
+    by least squares over the countries with a price level.
+    """
+
+    intercept: float = 0.0
+    slope: float = 0.0
+
+
+def fit_price_line(log_price: np.ndarray, relative_income: np.ndarray) -> PriceLine:
+    """Least-squares line of log price level on relative log income (NaN prices left out).
 
     Args:
-        trend_growth: Trend real growth, fraction per year (N,).
-        gdp_per_capita: Current GDP per head (N,).
-        gdp_per_capita_start: GDP per head in the model's first year (N,).
-        convergence_rate: Beta, the share of the log income gap that growth closes a year.
+        log_price: Log price level relative to the United States, NaN where unknown (N,).
+        relative_income: Log income per head at PPP relative to the world's median (N,).
 
     Returns:
-        ln(GDP_t / GDP_{t-1}) without shocks: ln(1 + trend) - beta * ln(y_t / y_0).
+        The line; flat (zero slope, zero intercept) with fewer than `MIN_PRICED` prices.
     """
-    return np.log1p(trend_growth) - convergence_rate * np.log(gdp_per_capita / gdp_per_capita_start)
+    known = np.isfinite(log_price)
+    if known.sum() < MIN_PRICED:
+        return PriceLine()
+    slope, intercept = np.polyfit(relative_income[known], log_price[known], 1)
+    return PriceLine(float(intercept), float(slope))
+
+
+@dataclass
+class EconomyStart:
+    """What the growth rule keeps from the first year (arrays N,).
+
+    Attributes:
+        mean_growth: The world's mean log growth of income per head (the median trend).
+        median_log_income: The start year's median log income per head at PPP.
+        residual: The part of each start-year trend that convergence does not explain.
+        price_line: The price-income line.
+        price_gap: Each country's log price level minus the line, at the start.
+        price_gap_mean: The same for its mean price level of the preceding decade (the gap
+            the start gap returns to; the start gap where the mean is unknown).
+        numeraire: The row whose currency GDP is measured in: the largest economy at the
+            start (the United States in the shipped worlds); its log price level keeps its
+            start value, so the others' move relative to it.
+        numeraire_log_price: That start value (0 for the United States, the PPP base).
+    """
+
+    mean_growth: float
+    median_log_income: float
+    residual: np.ndarray
+    price_line: PriceLine
+    price_gap: np.ndarray
+    price_gap_mean: np.ndarray
+    numeraire: int
+    numeraire_log_price: float
+
+
+def start_economy(
+    gdp_usd: np.ndarray,
+    population: np.ndarray,
+    trend_growth: np.ndarray,
+    population_growth: np.ndarray,
+    price_level: np.ndarray,
+    price_level_mean: np.ndarray,
+    convergence_rate: float,
+) -> tuple[EconomyStart, np.ndarray]:
+    """The growth rule's start: mean growth, residual trends, price line and gaps.
+
+    Countries without a price level are put on the line (log price solved from their dollar
+    income: log p = (a + b * (log y_usd - m)) / (1 + b)).
+
+    Args:
+        gdp_usd: GDP in US$ (N,).
+        population: People (N,).
+        trend_growth: Start-year trend of real GDP growth, fraction a year (N,).
+        population_growth: Population growth, fraction a year (N,).
+        price_level: Price level relative to the United States, NaN where unknown (N,).
+        price_level_mean: Its mean over the preceding decade, NaN where unknown (N,).
+        convergence_rate: Beta, the share of the relative income gap closed a year.
+
+    Returns:
+        The start and the log price level of every country (N,).
+    """
+    log_price = np.log(price_level)
+    log_usd = np.log(gdp_usd / population)
+    known = np.isfinite(log_price)
+    log_ppp = log_usd - np.where(known, log_price, 0.0)
+    median = float(np.median(log_ppp[known])) if known.any() else float(np.median(log_usd))
+    line = fit_price_line(log_price, log_ppp - median)
+    a, b = line.intercept, line.slope
+    log_price = np.where(known, log_price, (a + b * (log_usd - median)) / (1.0 + b))
+    log_ppp = log_usd - log_price
+    relative = log_ppp - median
+    trend_per_head = np.log1p(trend_growth) - np.log1p(population_growth)
+    mean_growth = float(np.median(trend_per_head))
+    residual = trend_per_head - mean_growth + convergence_rate * relative
+    gap = log_price - (a + b * relative)
+    mean_gap = np.where(
+        known & np.isfinite(price_level_mean), np.log(price_level_mean) - log_price, 0.0
+    )
+    top = int(np.argmax(gdp_usd))
+    start = EconomyStart(
+        mean_growth, median, residual, line, gap, gap + mean_gap, top, float(log_price[top])
+    )
+    return start, log_price
+
+
+def log_growth_per_head(
+    start: EconomyStart,
+    relative_income: np.ndarray,
+    years: int,
+    convergence_rate: float,
+    persistence: float,
+) -> np.ndarray:
+    """Real log growth of income per head in the `years`-th simulated year.
+
+    Before trade gains and shocks: mean growth - beta * relative income + residual *
+    persistence^(years - 1).
+
+    Args:
+        start: The growth rule's start.
+        relative_income: Log income per head at PPP relative to the world's mean path (N,).
+        years: 1 in the first simulated year (when growth is the start-year trend).
+        convergence_rate: Beta.
+        persistence: Share of the residual trend kept from one year to the next.
+    """
+    fade = persistence ** (years - 1)
+    return start.mean_growth - convergence_rate * relative_income + start.residual * fade
+
+
+def log_price_level(
+    start: EconomyStart, relative_income: np.ndarray, years: int, half_life: float
+) -> np.ndarray:
+    """Log price level after `years` years: the line at the relative income plus the gap.
+
+    The gap moves from its start value to the country's mean gap with `half_life` years (an
+    infinite half-life keeps the start gap); levels are relative to the numeraire's, whose
+    own stays at its start value.
+    """
+    fade = 0.5 ** (years / half_life) if np.isfinite(half_life) else 1.0
+    line = start.price_line
+    gap = start.price_gap_mean + (start.price_gap - start.price_gap_mean) * fade
+    level = line.intercept + line.slope * relative_income + gap
+    return level - level[start.numeraire] + start.numeraire_log_price
 
 
 def adjust_toward(current: np.ndarray, target: np.ndarray, rate: float) -> np.ndarray:
@@ -85,24 +236,41 @@ def capability_index(
     return index
 
 
-def grow_economy(model: WorldModel) -> None:
-    """The economy phase: growth, then the military burden, then capability.
+def relative_income(model: WorldModel) -> np.ndarray:
+    """Log real income per head at PPP relative to the world's mean path (N,)."""
+    start = model._economy_start
+    log_ppp = np.log(model._gdp_usd / model._population) - model._log_price
+    return log_ppp - start.median_log_income - start.mean_growth * model._economy_years
 
-    GDP grows by trend with convergence, plus the change of the gains from trade since they
-    were last applied, plus a shock; population grows at its own rate. The military burden
-    moves part of the way toward what last year's perceived threat calls for; capability is
-    recomputed from the new GDP, military spending and population.
+
+def grow_economy(model: WorldModel) -> None:
+    """The economy phase: growth, prices, then the military burden, then capability.
+
+    Real GDP grows by the growth rule (mean growth, convergence, the fading residual trend)
+    plus population growth, plus the change of the gains from trade since they were last
+    applied, plus a shock; population grows at its own rate. The price level follows the
+    new relative income along the price-income line, its start gap fading; GDP in US$ moves
+    with both. The military burden moves part of the way toward what last year's perceived
+    threat calls for; capability is recomputed from the new GDP, military spending and
+    population.
     """
-    gdp_per_capita = model._gdp_usd / model._population
-    growth = log_growth(
-        model._trend_growth, gdp_per_capita, model._gdp_per_capita_start, model.convergence_rate
+    start = model._economy_start
+    before = relative_income(model)  # at the start of the year
+    model._economy_years += 1
+    years = model._economy_years
+    per_head = log_growth_per_head(
+        start, before, years, model.convergence_rate, model.growth_persistence
     )
-    growth += model._gains_level - model._gains_applied
+    per_head += model._gains_level - model._gains_applied
     model._gains_applied = model._gains_level.copy()
-    growth += model.shock_sd * model.rng.standard_normal(model.n)
-    model._gdp_usd *= np.exp(growth)
-    model._growth = np.expm1(growth)
+    per_head += model.shock_sd * model.rng.standard_normal(model.n)
+    growth = per_head + np.log1p(model._population_growth)
     model._population *= 1.0 + model._population_growth
+    after = before + per_head - start.mean_growth  # relative to the path's new year
+    log_price = log_price_level(start, after, years, model.price_half_life)
+    model._gdp_usd *= np.exp(growth + log_price - model._log_price)
+    model._log_price = log_price
+    model._growth = np.expm1(growth)
 
     target = model._milex_base * (1.0 + model.milex_threat_response * model.max_threat())
     model._milex_share = adjust_toward(model._milex_share, target, model.milex_adjustment_rate)

@@ -21,7 +21,7 @@ from sim import blocs, diplomacy, economy, events, finance, powers, trade
 from sim.agents import Country
 from sim.alignment import strategies
 from sim.alignment.strategies import assign_strategies
-from sim.blocs import initial_blocs, membership_matrix
+from sim.blocs import initial_blocs, membership_matrix, named_members
 from sim.checks import check_ranges
 from sim.council import Council, CouncilRule, get_rule, session
 from sim.council.session import DRAFTS_PER_YEAR, HOPELESS_DRAFT_SHARE
@@ -34,7 +34,7 @@ from sim.outcomes import (
     global_south,
     yearly_outcomes,
 )
-from sim.powers import INITIAL_SANCTIONS, STATUS_QUO, parse_strategies
+from sim.powers import parse_strategies
 from sim.trade import Gravity, anchored, bilateral_resistance, country_effects
 from sim.world import MEMBERSHIPS, World, load_world
 
@@ -42,8 +42,8 @@ from sim.world import MEMBERSHIPS, World, load_world
 GREAT_POWERS = ("USA", "CHN", "RUS")
 #: The alignment strategy of every great power, whatever `alignment` says.
 GREAT_POWER_ALIGNMENT = "balancing"
-#: Armed conflicts in 2025 (pairs at war): Russia's war against Ukraine.
-CONFLICTS_2025 = (("RUS", "UKR"),)
+#: `events` default: the scenario's own schedule (`sim.world.Politics.events`).
+SCENARIO_EVENTS = "scenario"
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -52,15 +52,51 @@ def _readonly(array: np.ndarray) -> np.ndarray:
     return view
 
 
+def scenario_year(world: World, start_year: int | None) -> int:
+    """The model's start year: the scenario's data year, checked against `start_year`.
+
+    Raises:
+        ValueError: `start_year` differs from the scenario's year, or neither says a year.
+    """
+    year = world.year
+    if start_year is None:
+        if year is None:
+            raise ValueError(
+                f"start_year: the scenario {world.name!r} does not say its year (no "
+                "scenario.yaml, no gdp_year); pass start_year"
+            )
+        return year
+    if isinstance(start_year, bool) or int(start_year) != start_year:
+        raise ValueError(f"start_year: expected a whole year, got {start_year!r}")
+    if year is not None and int(start_year) != year:
+        raise ValueError(
+            f"start_year: the scenario {world.name!r} holds the world of {year}, got "
+            f"start_year={start_year} (leave it out to start in the scenario's year)"
+        )
+    return int(start_year)
+
+
 class WorldModel(mesa.Model):
     """The world as a Mesa model: one step is one year.
 
     Args:
-        scenario: Shipped scenario name ("world_2024"), a folder with the same schema, or a
-            `World` (e.g. from `sim.world.synthetic_world`).
-        start_year: Year of the scenario's data; the first step simulates the next year.
-        convergence_rate: Beta of conditional convergence, the share of the log gap in income
-            per head closed a year (Barro & Sala-i-Martin 1992: about 0.02).
+        scenario: Shipped scenario name ("world_2024", "world_2014", "world_2000"), a folder
+            with the same schema, or a `World` (e.g. from `sim.world.synthetic_world`). Its
+            politics (`scenario.yaml`: blocs, wars, sanctions, strategies, events) are the
+            defaults of the arguments that say so.
+        start_year: Year of the scenario's data; the first step simulates the next year
+            (None: the scenario's year; a different year is an error, as is None for a
+            folder that does not say its year).
+        convergence_rate: Beta of unconditional convergence, the share of a country's log gap
+            in income per head to the world's median path closed a year (Kremer, Willis &
+            You 2021: about 0.008 in the 2000s); see `sim.economy`.
+        growth_persistence: Share of a country's start-year trend, beyond what convergence
+            explains, kept from one year to the next (0.76: a decade's mean keeps 0.3 of the
+            last decade's deviation, the top of the 0.1-0.3 correlations of growth across
+            decades in Easterly, Kremer, Pritchett & Summers 1993).
+        price_half_life: Half-life in years of a price level's gap from the country's own
+            mean of the preceding decade (Rogoff 1996: 3-5 years for real exchange rates);
+            inf keeps the start gap.
         shock_sd: Standard deviation of the yearly idiosyncratic growth shock (0.019: the
             median within-country s.d. of World Bank real growth 2015-2024 without 2020-21).
         trade_elasticity: Epsilon of the gains-from-trade formula (Arkolakis, Costinot &
@@ -112,14 +148,16 @@ class WorldModel(mesa.Model):
             can found a bloc.
         bloc_formation_affinity: Affinity to the founder that a non-aligned follower needs.
         bloc_formation_followers: Followers needed to found a bloc.
-        strategy_USA: The United States' strategies, "+"-joined (see `sim.powers`).
-        strategy_CHN: China's strategies.
-        strategy_RUS: Russia's strategies.
+        strategy_USA: The United States' strategies, "+"-joined (see `sim.powers`; "" for
+            none; None: the scenario's).
+        strategy_CHN: China's strategies (None: the scenario's).
+        strategy_RUS: Russia's strategies (None: the scenario's).
         wedge_strength: Strength in [0, 1] of any `wedge` strategy.
         wedge_target: ISO3 code of the state any `wedge` courts, kept whatever its bloc
             (the junior partner of the rival bloc in 2025: Russia).
-        events: A named event set (`sim.events.EVENT_SETS`), a list of events, or None.
-        conflicts: Pairs of ISO3 codes at war at the start.
+        events: A named event set (`sim.events.EVENT_SETS`), a list of events, None (no
+            events), or "scenario": the scenario's schedule.
+        conflicts: Pairs of ISO3 codes at war at the start (None: the scenario's wars).
         war_end_hazard: Yearly probability that a war ends (None: the UCDP estimate for
             interstate conflicts, `sim/data/war_termination.md`).
         mediation_effect: A mediated war ends with the hazard of this many years in one.
@@ -131,8 +169,8 @@ class WorldModel(mesa.Model):
             a `CouncilRule`, or None for a world without a Council.
         council_drafts_per_year: Mean number of draft resolutions prepared a year.
         council_hopeless_draft_share: Probability that a draft sure to fail is tabled anyway.
-        initial_sanctions: Start from the sanctions in force in 2025
-            (`sim.powers.INITIAL_SANCTIONS`); False starts from none.
+        initial_sanctions: Start from the sanctions in force in the scenario's year (its
+            `scenario.yaml`); False starts from none.
         record_countries: Also record a per-country yearly table (off by default: it is big).
         rng: Seed or numpy Generator; the only source of randomness (None: fresh entropy).
     """
@@ -141,8 +179,10 @@ class WorldModel(mesa.Model):
         self,
         scenario: str | Path | World = "world_2024",
         *,
-        start_year: int = 2024,
-        convergence_rate: float = 0.02,
+        start_year: int | None = None,
+        convergence_rate: float = 0.008,
+        growth_persistence: float = 0.76,
+        price_half_life: float = 4.0,
         shock_sd: float = 0.019,
         trade_elasticity: float = 5.0,
         milex_adjustment_rate: float = 0.2,
@@ -173,13 +213,13 @@ class WorldModel(mesa.Model):
         bloc_formation_capability: float = 0.04,
         bloc_formation_affinity: float = 0.5,
         bloc_formation_followers: int = 3,
-        strategy_USA: str = STATUS_QUO["USA"],
-        strategy_CHN: str = STATUS_QUO["CHN"],
-        strategy_RUS: str = STATUS_QUO["RUS"],
+        strategy_USA: str | None = None,
+        strategy_CHN: str | None = None,
+        strategy_RUS: str | None = None,
         wedge_strength: float = 0.5,
         wedge_target: str = "RUS",
-        events: str | Iterable | None = "status_quo",
-        conflicts: Iterable[tuple[str, str]] = CONFLICTS_2025,
+        events: str | Iterable | None = SCENARIO_EVENTS,
+        conflicts: Iterable[tuple[str, str]] | None = None,
         war_end_hazard: float | None = None,
         mediation_effect: float = 2.0,
         finance_adjustment_rate: float = finance.adjustment_rate(),
@@ -196,6 +236,8 @@ class WorldModel(mesa.Model):
         check_ranges(
             (
                 ("convergence_rate", convergence_rate, 0.0, 1.0),
+                ("growth_persistence", growth_persistence, 0.0, 1.0),
+                ("price_half_life", price_half_life, 0.1, float("inf")),
                 ("shock_sd", shock_sd, 0.0, 1.0),
                 ("trade_elasticity", trade_elasticity, 1e-6, 100.0),
                 ("milex_adjustment_rate", milex_adjustment_rate, 0.0, 1.0),
@@ -216,8 +258,11 @@ class WorldModel(mesa.Model):
             )
         )
         self.world = load_world(scenario)
-        self.start_year = self.year = int(start_year)
+        self.start_year = self.year = scenario_year(self.world, start_year)
+        politics = self.world.politics
         self.convergence_rate = float(convergence_rate)
+        self.growth_persistence = float(growth_persistence)
+        self.price_half_life = float(price_half_life)
         self.shock_sd = float(shock_sd)
         self.trade_elasticity = float(trade_elasticity)
         self.milex_adjustment_rate = float(milex_adjustment_rate)
@@ -267,10 +312,14 @@ class WorldModel(mesa.Model):
         self.concert_strength, self.concert_half_life = 0.0, 1.0
         self.finance_adjustment_rate = float(finance_adjustment_rate)
         self.dollar_sanction_reach = float(dollar_sanction_reach)
-        self.events = schedule(events)
+        self.events = schedule(politics.events if events == SCENARIO_EVENTS else events)
 
         self._init_state(self.world)
-        self.strategies = assign_strategies(alignment, self.world.countries, mixed_alignment)
+        # the scenario's mutual-defence allies, as the column `allied` mixed specs can group by
+        countries = self.world.countries.assign(
+            allied=named_members(self.world.countries, politics.allied)
+        )
+        self.strategies = assign_strategies(alignment, countries, mixed_alignment)
         # great powers balance whatever the others do (Waltz 1979; Walt 1987: bandwagoning
         # is the choice of weak states); see `sim.alignment.strategies.align`
         self.power_rows = np.array([self.row[c] for c in GREAT_POWERS if c in self.row], int)
@@ -279,6 +328,10 @@ class WorldModel(mesa.Model):
             name: np.flatnonzero(self.strategies == name) for name in sorted(set(self.strategies))
         }
         requested = {"USA": strategy_USA, "CHN": strategy_CHN, "RUS": strategy_RUS}
+        requested = {
+            code: politics.strategy(code) if value is None else value
+            for code, value in requested.items()
+        }
         self.power_strategies = {
             self.row[code]: parse_strategies(requested[code], f"strategy_{code}")
             for code in GREAT_POWERS
@@ -289,6 +342,7 @@ class WorldModel(mesa.Model):
             raise ValueError(
                 f"wedge_target: expected an ISO3 code of the scenario, got {wedge_target!r}"
             )
+        conflicts = politics.conflicts if conflicts is None else conflicts
         self.conflicts = [
             (self.row[a], self.row[b]) for a, b in conflicts if a in self.row and b in self.row
         ]
@@ -342,7 +396,16 @@ class WorldModel(mesa.Model):
         self._population = table["population"].to_numpy(dtype=float).copy()
         self._population_growth = table["population_growth"].to_numpy(dtype=float)
         self._trend_growth = table["trend_growth"].to_numpy(dtype=float)
-        self._gdp_per_capita_start = self._gdp_usd / self._population
+        self._economy_start, self._log_price = economy.start_economy(
+            self._gdp_usd,
+            self._population,
+            self._trend_growth,
+            self._population_growth,
+            table["price_level"].to_numpy(dtype=float),
+            table["price_level_mean"].to_numpy(dtype=float),
+            self.convergence_rate,
+        )
+        self._economy_years = 0
         self._milex_share = table["milex_share_gdp"].to_numpy(dtype=float).copy()
         self._milex_usd = self._milex_share * self._gdp_usd
         self._ideal_point = table["ideal_point"].to_numpy(dtype=float)
@@ -365,7 +428,8 @@ class WorldModel(mesa.Model):
         economy.update_capability(self)
 
     def _init_politics(self, initial_sanctions: bool) -> None:
-        self.blocs, self.bloc = initial_blocs(self.world.countries, self.year)
+        politics = self.world.politics
+        self.blocs, self.bloc = initial_blocs(self.world.countries, self.year, politics.blocs)
         self._members_key = self._relations_key = None  # caches keyed by `bloc`
         self._bloc_trade_key = None
         self._covoting = None  # (seats, agreement) of the last Council session
@@ -378,7 +442,7 @@ class WorldModel(mesa.Model):
         self.affinity = diplomacy.affinity_target(self._affinity_base, self._bloc_alignment)
         self._affinity_start = self.affinity.copy()
         self._same_bloc_start = self._same_bloc.copy()
-        for imposer, target, intensity in INITIAL_SANCTIONS if initial_sanctions else ():
+        for imposer, target, intensity in politics.sanctions if initial_sanctions else ():
             names = [b.name for b in self.blocs]
             if target not in self.row or (imposer not in self.row and imposer not in names):
                 continue
@@ -464,6 +528,11 @@ class WorldModel(mesa.Model):
     def growth(self) -> np.ndarray:
         """Last year's real GDP growth, fraction (N,)."""
         return _readonly(self._growth)
+
+    @property
+    def price_level(self) -> np.ndarray:
+        """Price level relative to the United States (GDP in US$ / GDP at PPP), (N,)."""
+        return np.exp(self._log_price)
 
     @property
     def milex_usd(self) -> np.ndarray:

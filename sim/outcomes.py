@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 #: Actors whose GDP and capability shares are recorded every year ("EU": the 27 together).
 TRACKED_ACTORS = ("USA", "CHN", "RUS", "IND", "EU")
-#: The 2025 blocs (see `sim.blocs.initial_blocs`).
+#: The blocs the shipped worlds start with, tracked by name (their `scenario.yaml`).
 INITIAL_BLOCS = ("West", "Eurasia")
 #: The Global South: members of the African, Asia-Pacific and Latin American and Caribbean
 #: UN regional groups, less China, Japan and South Korea (a common convention, close to the

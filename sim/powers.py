@@ -10,9 +10,9 @@ enlargements; mediation raising the mediator's standing and the chance that a wa
 (2003) "Which Side Are You On? Bias, Credibility, and Mediation", AJPS 47(4), Regan & Stam
 (2000), Beardsley (2011) "The Mediation Dilemma".
 
-The 2025 status quo (defaults): the United States contains the Eurasian bloc, China expands
-its reach (BRICS), Russia consolidates its bloc. The 2025 sanctions regimes are in
-`INITIAL_SANCTIONS`.
+The defaults are the scenario's (its `scenario.yaml`): in the 2024 world, the 2025 status quo,
+the United States contains the Eurasian bloc, China expands its reach (BRICS), Russia
+consolidates its bloc; the sanctions in force are listed there too.
 
 Entry point: `act_great_powers(model)`, the great powers' phase of the year.
 """
@@ -41,23 +41,6 @@ CLUBS = ("brics", "sco")
 #: bilateral trade without an embargo).
 CONTAIN_LEVEL = 0.3
 CONTAIN_RATE = 0.2
-
-#: Sanctions in force in 2025, by imposer (a bloc name or an ISO3 code), target and a stylised
-#: intensity in [0, 1] (share of the pair's trade cut). Regimes: EU Council Regulations
-#: 833/2014 (Russia), 765/2006 (Belarus), 267/2012 (Iran), 2017/1509 (DPRK) and the matching
-#: US, UK, Canadian, Japanese and Australian measures; US Cuban Assets Control Regulations
-#: (31 CFR 515) and Venezuela sanctions (Executive Order 13850). Intensities are assumptions.
-INITIAL_SANCTIONS = (
-    ("West", "RUS", 0.6),
-    ("West", "BLR", 0.4),
-    ("West", "IRN", 0.5),
-    ("West", "PRK", 0.9),
-    ("USA", "CUB", 0.8),
-    ("USA", "VEN", 0.5),
-)
-
-#: The 2025 status quo of each great power.
-STATUS_QUO = {"USA": "contain", "CHN": "expand", "RUS": "consolidate"}
 
 PowerStrategy = Callable[["WorldModel", int, float], None]
 POWER_STRATEGIES: dict[str, PowerStrategy] = {}

@@ -1,9 +1,12 @@
 """Scenario worlds: the country and dyad tables a model starts from, their schema and checks.
 
-A world is a folder holding `countries.csv` (or `.parquet`), one row per country, and
-optionally `dyads.csv` (or `.parquet`), one row per unordered pair of countries. The shipped
-default, `world_2024`, is built from public sources by `scripts/build_world_2024.py`; its
-provenance is in `sim/data/DATA.md`. Users point a model at their own folder with the same
+A world is a folder holding `countries.csv` (or `.parquet`), one row per country, optionally
+`dyads.csv` (or `.parquet`), one row per unordered pair of countries, and optionally
+`scenario.yaml`, the politics in force at the end of the data year (`Politics`: the year, the
+blocs, wars, sanctions, great-power strategies and scheduled events the model starts from).
+The shipped worlds, `world_2000`, `world_2014` and `world_2024`, are built from public sources
+by `scripts/build_world.py`; their provenance is in `sim/data/DATA.md`, and their politics
+files cite their own sources. Users point a model at their own folder with the same
 schema (`WorldModel(scenario="path/to/folder")`); every value is checked on loading, and a bad
 file fails with a `ScenarioError` naming the file, row, column and what was expected.
 """
@@ -11,13 +14,15 @@ file fails with a `ScenarioError` naming the file, row, column and what was expe
 from __future__ import annotations
 
 import functools
+import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from sim.geo import distance_matrix_km
 
@@ -119,7 +124,23 @@ COUNTRY_COLUMNS: tuple[Column, ...] = (
     ),
     Column("milex_imputed", "bool", default=False, doc="milex filled by a documented rule"),
     Column("milper_thousands", "float", nullable=True, low=0, doc="military personnel"),
-    Column("cinc_cow_2022", "float", nullable=True, low=0, high=1, doc="COW CINC score"),
+    Column("cinc_cow", "float", nullable=True, low=0, high=1, doc="COW CINC score"),
+    Column(
+        "price_level",
+        "float",
+        nullable=True,
+        low=0.01,
+        high=100,
+        doc="price level relative to the United States (GDP in US$ / GDP at PPP)",
+    ),
+    Column(
+        "price_level_mean",
+        "float",
+        nullable=True,
+        low=0.01,
+        high=100,
+        doc="its geometric mean over the preceding decade",
+    ),
     Column(
         "ideal_point",
         "float",
@@ -194,6 +215,167 @@ _TRUE = {"true", "1", "yes", "t", "y"}
 _FALSE = {"false", "0", "no", "f", "n"}
 
 
+#: The politics file of a scenario folder.
+POLITICS_FILE = "scenario.yaml"
+_ISO3 = re.compile(r"[A-Z]{3}")
+
+
+@dataclass(frozen=True)
+class BlocSpec:
+    """A bloc in force at the start: its name, its leader and who belongs to it.
+
+    Attributes:
+        name: Bloc name ("West", "Eurasia": the names the outcomes track).
+        leader: ISO3 code of the leading state (a bloc whose leader the world lacks is left out).
+        memberships: Membership columns (`MEMBERSHIPS`) whose members all belong.
+        countries: ISO3 codes of further members (those the world lacks are skipped).
+    """
+
+    name: str
+    leader: str
+    memberships: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Politics:
+    """The politics of a scenario's data year, which the model starts from by default.
+
+    Attributes:
+        year: The data year (the model's `start_year`); None: the folder does not say.
+        blocs: The blocs in force, in order (a country named by two blocs is in the first).
+        conflicts: Pairs of ISO3 codes at war.
+        sanctions: (imposer, target, intensity): the imposer a bloc name or an ISO3 code, the
+            intensity in [0, 1] the share of the pair's trade cut.
+        strategies: Great power ISO3 code -> its strategies ("contain+wedge"; "" for none).
+        events: A named event set (`sim.events.EVENT_SETS`) or a list of event mappings.
+        allied: The states in a mutual-defence alliance (membership columns and ISO3 codes,
+            as a bloc's members): the ones that balance under the "status_quo" alignment.
+        source: The file the politics were read from ("" when none).
+    """
+
+    year: int | None = None
+    blocs: tuple[BlocSpec, ...] = ()
+    conflicts: tuple[tuple[str, str], ...] = ()
+    sanctions: tuple[tuple[str, str, float], ...] = ()
+    strategies: tuple[tuple[str, str], ...] = ()
+    events: str | tuple = "status_quo"
+    allied: BlocSpec = BlocSpec("allied", "")
+    source: str = ""
+
+    def strategy(self, iso3: str) -> str:
+        """The strategies of great power `iso3` ("" when the scenario gives it none)."""
+        return dict(self.strategies).get(iso3, "")
+
+
+def read_politics(path: Path, countries: pd.DataFrame | None = None) -> Politics:
+    """Read and check a scenario's politics file (`scenario.yaml`).
+
+    Args:
+        path: The file.
+        countries: The scenario's country table: every ISO3 code the file names must be in it.
+
+    Returns:
+        The politics.
+
+    Raises:
+        ScenarioError: Naming the file, the key and what was expected.
+    """
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ScenarioError(f"{path}: cannot be read as YAML: {exc}") from exc
+    raw = {} if raw is None else raw
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{path}: expected a mapping of keys, got {type(raw).__name__}")
+    known = {"year", "blocs", "conflicts", "sanctions", "strategies", "events", "allied"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ScenarioError(f"{path}: unknown key {unknown[0]!r}; expected some of {sorted(known)}")
+    codes = None if countries is None else set(countries["iso3"])
+
+    def fail(key: str, expected: str, got) -> ScenarioError:
+        return ScenarioError(f"{path}: {key}: expected {expected}, got {got!r}")
+
+    def iso3(key: str, value) -> str:
+        if not isinstance(value, str) or not _ISO3.fullmatch(value):
+            raise fail(key, "an ISO3 code", value)
+        if codes is not None and value not in codes:
+            raise fail(key, "an ISO3 code of the countries table", value)
+        return value
+
+    def listed(key: str, value) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise fail(key, "a list", value)
+        return value
+
+    def members(key: str, value) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Split a member list into membership columns and ISO3 codes."""
+        value = listed(key, value)
+        orgs = tuple(m for m in value if m in MEMBERSHIPS)
+        others = tuple(m for m in value if m not in MEMBERSHIPS)
+        for j, code in enumerate(others):
+            if not isinstance(code, str) or not _ISO3.fullmatch(code):
+                raise fail(f"{key}[{j}]", f"an ISO3 code or one of {MEMBERSHIPS}", code)
+        return orgs, others
+
+    year = raw.get("year")
+    if year is not None and (type(year) is not int or not 1900 <= year <= 2200):
+        raise fail("year", "a whole year between 1900 and 2200", year)
+    blocs = []
+    for k, item in enumerate(listed("blocs", raw.get("blocs"))):
+        key = f"blocs[{k}]"
+        if not isinstance(item, dict) or set(item) - {"name", "leader", "members"}:
+            raise fail(key, "a mapping of name, leader and members", item)
+        if not isinstance(item.get("name"), str) or not item["name"]:
+            raise fail(f"{key}.name", "a bloc name", item.get("name"))
+        if codes is not None and item.get("leader") not in codes:
+            raise fail(f"{key}.leader", "an ISO3 code of the countries table", item.get("leader"))
+        orgs, others = members(f"{key}.members", item.get("members"))
+        blocs.append(BlocSpec(item["name"], iso3(f"{key}.leader", item["leader"]), orgs, others))
+    conflicts = []
+    for k, pair in enumerate(listed("conflicts", raw.get("conflicts"))):
+        if not isinstance(pair, list) or len(pair) != 2 or pair[0] == pair[1]:
+            raise fail(f"conflicts[{k}]", "a pair [ISO3, ISO3] of two countries", pair)
+        conflicts.append((iso3(f"conflicts[{k}]", pair[0]), iso3(f"conflicts[{k}]", pair[1])))
+    names = {b.name for b in blocs}
+    sanctions = []
+    for k, item in enumerate(listed("sanctions", raw.get("sanctions"))):
+        key = f"sanctions[{k}]"
+        if not isinstance(item, list) or len(item) != 3:
+            raise fail(key, "[imposer, target, intensity]", item)
+        imposer, target, intensity = item
+        if imposer not in names:
+            iso3(f"{key} imposer (or a bloc name: {sorted(names)})", imposer)
+        if type(intensity) not in (int, float) or not 0.0 <= intensity <= 1.0:
+            raise fail(f"{key} intensity", "a number in [0, 1]", intensity)
+        sanctions.append((imposer, iso3(f"{key} target", target), float(intensity)))
+    strategies = raw.get("strategies") or {}
+    if not isinstance(strategies, dict):
+        raise fail("strategies", "a mapping of ISO3 code -> strategies", strategies)
+    for code, value in strategies.items():
+        if not isinstance(value, str):
+            expected = 'strategies written "contain+wedge" ("" for none)'
+            raise fail(f"strategies.{code}", expected, value)
+    events = raw.get("events", "status_quo")
+    if isinstance(events, list):
+        events = tuple(events)
+    elif not isinstance(events, str):
+        raise fail("events", "an event set name or a list of events", events)
+    return Politics(
+        year,
+        tuple(blocs),
+        tuple(conflicts),
+        tuple(sanctions),
+        tuple((str(c), v) for c, v in strategies.items()),
+        events,
+        BlocSpec("allied", "", *members("allied", raw.get("allied"))),
+        str(path),
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class World:
     """A validated scenario: the country table and the dyadic matrices, in country order.
@@ -210,6 +392,7 @@ class World:
         dispute_years: (N, N) float, symmetric: years with a militarized dispute (0-10).
         conflict_years: (N, N) float, symmetric: years on opposite sides of an armed
             conflict (0-10).
+        politics: The politics of the data year (`scenario.yaml`; none for a folder without).
 
     The five security matrices default to False / 0 (when not given, e.g. by older code
     building a `World` from the first five fields); the diagonal is always zero. A matrix
@@ -227,6 +410,7 @@ class World:
     alliance: np.ndarray | None = None
     dispute_years: np.ndarray | None = None
     conflict_years: np.ndarray | None = None
+    politics: Politics = field(default_factory=Politics)
 
     def __post_init__(self) -> None:
         """Fill absent security matrices with False / 0 and freeze every matrix."""
@@ -246,6 +430,14 @@ class World:
     def n(self) -> int:
         """Number of countries."""
         return len(self.countries)
+
+    @property
+    def year(self) -> int | None:
+        """The data year: from `scenario.yaml`, else the latest `gdp_year`, else None."""
+        if self.politics.year is not None:
+            return self.politics.year
+        years = pd.to_numeric(self.countries.get("gdp_year"), errors="coerce")
+        return None if years is None or years.isna().all() else int(years.max())
 
 
 def shipped_scenarios() -> list[str]:
@@ -279,7 +471,11 @@ def load_world(scenario: str | Path | World) -> World:
             )
         folder = Path(str(shipped))
     folder = folder.resolve()
-    files = sorted(folder.glob("countries.*")) + sorted(folder.glob("dyads.*"))
+    files = [
+        *sorted(folder.glob("countries.*")),
+        *sorted(folder.glob("dyads.*")),
+        *sorted(folder.glob(POLITICS_FILE)),
+    ]
     stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
     return _load_folder(folder, stamp)
 
@@ -293,7 +489,9 @@ def _load_folder(folder: Path, stamp: tuple) -> World:
     dyads = None
     if dyads_file is not None:
         dyads = validate_table(_read_table(dyads_file), DYAD_COLUMNS, dyads_file)
-    return world_from_tables(folder.name, countries, dyads, dyads_file)
+    politics_file = folder / POLITICS_FILE
+    politics = read_politics(politics_file, countries) if politics_file.is_file() else Politics()
+    return world_from_tables(folder.name, countries, dyads, dyads_file, politics)
 
 
 def world_from_tables(
@@ -301,6 +499,7 @@ def world_from_tables(
     countries: pd.DataFrame,
     dyads: pd.DataFrame | None = None,
     dyads_file: Path | str = "dyads",
+    politics: Politics | None = None,
 ) -> World:
     """Assemble a `World` from validated tables.
 
@@ -314,6 +513,7 @@ def world_from_tables(
         countries: Validated country table.
         dyads: Validated dyad table, or None to derive every pair from coordinates.
         dyads_file: File name used in error messages.
+        politics: The politics of the data year (None: none).
 
     Returns:
         The world, countries in the given order.
@@ -325,7 +525,7 @@ def world_from_tables(
     distance = distance_matrix_km(countries["capital_lat"], countries["capital_lon"])
     contiguity = np.zeros((n, n), dtype=bool)
     language = np.zeros((n, n), dtype=bool)
-    security = {name: _zero_matrix(n, dtype) for name, dtype in SECURITY_MATRICES.items()}
+    security = {key: _zero_matrix(n, dtype) for key, dtype in SECURITY_MATRICES.items()}
     if dyads is not None and len(dyads):
         index = pd.Series(np.arange(n), index=countries["iso3"])
         for col in ("iso3_a", "iso3_b"):
@@ -352,12 +552,12 @@ def world_from_tables(
                 f"{dyads_file}: row {row + 1}, columns 'iso3_a'/'iso3_b': expected each pair "
                 f"once, got {dyads['iso3_a'].iloc[row]}-{dyads['iso3_b'].iloc[row]} again"
             )
-        for name, dtype in SECURITY_MATRICES.items():
-            values = _dyad_values(dyads, name, dtype)
+        for matrix_name, dtype in SECURITY_MATRICES.items():
+            values = _dyad_values(dyads, matrix_name, dtype)
             if values.any():
-                security[name] = np.zeros((n, n), dtype=dtype)
-                security[name][a, b] = values
-                security[name][b, a] = values
+                security[matrix_name] = np.zeros((n, n), dtype=dtype)
+                security[matrix_name][a, b] = values
+                security[matrix_name][b, a] = values
         for matrix, values in (
             (distance, dyads["distance_km"].to_numpy(float)),
             (contiguity, dyads["contiguity"].to_numpy(bool)),
@@ -372,7 +572,8 @@ def world_from_tables(
                 "distance between capitals and no contiguity or common language",
                 stacklevel=2,
             )
-    return World(name, countries, distance, contiguity, language, **security)
+    politics = Politics() if politics is None else politics
+    return World(name, countries, distance, contiguity, language, **security, politics=politics)
 
 
 def _zero_matrix(n: int, dtype: type) -> np.ndarray:
@@ -546,8 +747,9 @@ def synthetic_world(n: int, seed: int = 0, template: str | Path | World = "world
 
     Countries are drawn with replacement from the template's rows, so sizes, growth, military
     burden and ideology keep their real joint distribution; capitals are moved by up to about
-    5 degrees and ideal points by a little noise, so no two countries coincide. Memberships and
-    Council seats are cleared; codes are synthetic (AAA, AAB, ...).
+    5 degrees and ideal points by a little noise, so no two countries coincide. Memberships,
+    Council seats and politics (blocs, wars, sanctions, strategies) are cleared; codes are
+    synthetic (AAA, AAB, ...); the data year is the template's.
 
     Args:
         n: Number of countries (>= 2, < 26**3).
@@ -559,7 +761,8 @@ def synthetic_world(n: int, seed: int = 0, template: str | Path | World = "world
     """
     if not 2 <= n < 26**3:
         raise ValueError(f"n: expected 2 <= n < {26**3}, got {n}")
-    base = load_world(template).countries
+    template = load_world(template)
+    base = template.countries
     rng = np.random.default_rng(seed)
     rows = base.iloc[rng.integers(0, len(base), size=n)].reset_index(drop=True).copy()
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -572,4 +775,5 @@ def synthetic_world(n: int, seed: int = 0, template: str | Path | World = "world
         rows[flag] = False
     rows["unsc_term_end"] = pd.array([pd.NA] * n, dtype="Int64")
     rows["nuclear_warheads"] = 0
-    return world_from_tables(f"synthetic_{n}_{seed}", rows)
+    # the template's year; no politics (its codes are synthetic, so none of them apply)
+    return world_from_tables(f"synthetic_{n}_{seed}", rows, politics=Politics(template.year))

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import settings
 
-from sim.world import COUNTRY_COLUMNS, validate_table, world_from_tables
+from sim.world import COUNTRY_COLUMNS, Politics, load_world, validate_table, world_from_tables
 
 # CI runs the same examples every time (a failure there is reproducible); local runs explore.
 settings.register_profile("ci", derandomize=True)
@@ -30,6 +30,11 @@ STILL = dict(
     council_rule=None,
     rng=0,
 )
+
+
+#: The politics of a hand-built test world: the year 2024 and the 2024 world's bloc rules (West
+#: led by the United States with NATO, the EU, the G7 and US allies; Eurasia led by China).
+TEST_POLITICS = Politics(2024, load_world("world_2024").politics.blocs)
 
 
 def make_world(name, rows, **flags):
@@ -54,16 +59,19 @@ def make_world(name, rows, **flags):
             **flags,
         }
     )
-    return world_from_tables(name, validate_table(table, COUNTRY_COLUMNS, name))
+    return world_from_tables(
+        name, validate_table(table, COUNTRY_COLUMNS, name), politics=TEST_POLITICS
+    )
 
 
 def tiny_countries() -> pd.DataFrame:
-    """Three countries with only the required columns (and a couple of optional ones)."""
+    """Three countries with the required columns and a few optional ones (their year: 2024)."""
     return pd.DataFrame(
         {
             "iso3": ["AAA", "BBB", "CCC"],
             "name": ["Alpha", "Beta", "Gamma"],
             "gdp_usd": [1.0e12, 5.0e11, 2.0e11],
+            "gdp_year": [2024, 2024, 2023],  # the data year of a world without scenario.yaml
             "trend_growth": [0.02, 0.04, 0.03],
             "population": [5.0e7, 8.0e7, 2.0e7],
             "milex_share_gdp": [0.02, 0.015, 0.03],

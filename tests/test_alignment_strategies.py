@@ -12,7 +12,7 @@ from sim.alignment.strategies import MIXED_PRESETS, AlignmentContext, alignment_
 from sim.blocs import found_bloc
 from sim.outcomes import MAY_BE_NAN
 from sim.world import COUNTRY_COLUMNS, load_world, validate_table, world_from_tables
-from tests.conftest import STILL, make_world
+from tests.conftest import STILL, TEST_POLITICS, make_world
 
 #: Everything but the alignment choice held still (and no bloc splits: cohesion is never
 #: below -1).
@@ -328,7 +328,8 @@ def test_mixed_strategies_act_side_by_side_in_one_world():
     base = tiny_world().countries
     twin = base[base["iso3"] == "SML"].assign(iso3="TWN", name="Twin", capital_lon=127.5)
     table = pd.concat([base, twin], ignore_index=True)
-    world = world_from_tables("twins", validate_table(table, COUNTRY_COLUMNS, "twins"))
+    twins = validate_table(table, COUNTRY_COLUMNS, "twins")
+    world = world_from_tables("twins", twins, politics=TEST_POLITICS)
     mixed = {"by": "iso3", "groups": {"SML": "balancing", "TWN": "hedging"}, "default": "hedging"}
     model = WorldModel(world, alignment="mixed", mixed_alignment=mixed, **STILL)
     assert model.country("SML").strategy == "balancing"
@@ -495,19 +496,25 @@ def test_mixed_presets(countries_2024):
     assert in_europe.sum() > 30
     assert set(europe[in_europe]) == {"balancing"} and set(europe[~in_europe]) == {"hedging"}
 
-    # "mixed" without a preset is "status_quo": allies balance, the others hedge
-    status_quo = assign_strategies("mixed", countries_2024)
-    np.testing.assert_array_equal(
-        assign_strategies("mixed", countries_2024, "status_quo"), status_quo
-    )
-    allied = (
-        countries_2024["nato"].to_numpy(bool)
-        | countries_2024["iso3"]
-        .isin(["JPN", "KOR", "PHL", "AUS", "NZL", "CHN", "RUS", "BLR", "KAZ", "KGZ", "TJK", "PRK"])
-        .to_numpy()
-    )
-    assert set(status_quo[allied]) == {"balancing"} and set(status_quo[~allied]) == {"hedging"}
+    # "mixed" without a preset is "status_quo": the scenario's allies balance, the others hedge
+    model = WorldModel(rng=0)
+    with_allied = model.world.countries.assign(allied=False)
+    with_allied.loc[with_allied["nato"], "allied"] = True
+    codes = ["JPN", "KOR", "PHL", "AUS", "NZL", "CHN", "RUS", "BLR", "KAZ", "KGZ", "TJK", "PRK"]
+    with_allied.loc[with_allied["iso3"].isin(codes), "allied"] = True
+    allied = with_allied["allied"].to_numpy(bool)
     assert allied.sum() == 32 + 12
+    status_quo = assign_strategies("mixed", with_allied)
+    np.testing.assert_array_equal(assign_strategies("mixed", with_allied, "status_quo"), status_quo)
+    assert set(status_quo[allied]) == {"balancing"} and set(status_quo[~allied]) == {"hedging"}
+    others = ~np.isin(model.iso3, ["USA", "CHN", "RUS"])  # the great powers always balance
+    np.testing.assert_array_equal(model.strategies[others], status_quo[others])
+    # the allies are the scenario's: in 2000, Thailand and China's treaty ally North Korea
+    old = WorldModel("world_2000", rng=0)
+    assert old.country("THA").strategy == "balancing" and old.country("PRK").strategy == "balancing"
+    assert old.country("EST").strategy == "hedging"  # NATO from 2004
+    with pytest.raises(ValueError, match="unknown column 'allied'"):
+        assign_strategies("mixed", countries_2024, "status_quo")
 
     members = assign_strategies("mixed", countries_2024, "by_membership")
     expected = {"USA": "balancing", "FRA": "balancing", "BRA": "economic", "CHN": "economic"}

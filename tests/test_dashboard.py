@@ -31,6 +31,7 @@ from sim.council import RULES
 from sim.events import EVENT_SETS
 from sim.model import WorldModel
 from sim.powers import POWER_STRATEGIES
+from sim.world import load_world
 
 try:
     from playwright import sync_api
@@ -75,8 +76,14 @@ def test_controls_are_worldmodel_keywords_with_the_registered_choices():
     assert values["events"] == list(EVENT_SETS)
     for power in ("USA", "CHN", "RUS"):
         assert set(POWER_STRATEGIES) | {"contain+wedge"} == set(values[f"strategy_{power}"])
+    # the keywords left to the scenario (None, "scenario") show the dashboard world's politics
+    politics = load_world(keywords["scenario"].default).politics
+    scenario_defaults = {f"strategy_{c}": politics.strategy(c) for c in ("USA", "CHN", "RUS")}
+    scenario_defaults["events"] = politics.events
+    assert scenario_defaults["strategy_USA"] == "contain"  # world_2024's scenario.yaml
     for name, spec in app.MODEL_PARAMS.items():
         default = keywords[name].default if name != "rng" else app.SEED
+        default = scenario_defaults.get(name, default)
         assert spec["value"] == default, name
         if "values" in spec:
             assert default in spec["values"], name

@@ -38,8 +38,9 @@ def set_pairs(model, codes_a, codes_b, value):
 
 
 def test_initial_blocs_of_world_2024():
-    countries = load_world("world_2024").countries
-    blocs, bloc = initial_blocs(countries, 2024)
+    world = load_world("world_2024")
+    countries = world.countries
+    blocs, bloc = initial_blocs(countries, 2024, world.politics.blocs)
     iso3 = countries["iso3"].to_numpy()
     assert [b.name for b in blocs] == ["West", "Eurasia"]
     assert iso3[blocs[0].leader] == "USA" and iso3[blocs[1].leader] == "CHN"
@@ -55,13 +56,14 @@ def test_initial_blocs_of_world_2024():
 
 
 def test_initial_blocs_need_their_leaders():
-    countries = load_world("world_2024").countries
+    world = load_world("world_2024")
+    countries, specs = world.countries, world.politics.blocs
     without_china = countries[countries["iso3"] != "CHN"].reset_index(drop=True)
-    blocs, bloc = initial_blocs(without_china, 2024)
+    blocs, bloc = initial_blocs(without_china, 2024, specs)
     assert [b.name for b in blocs] == ["West"]
     assert (bloc[without_china["iso3"].isin(["RUS", "BLR"]).to_numpy()] == -1).all()
     neither = countries[~countries["iso3"].isin(["USA", "CHN"])].reset_index(drop=True)
-    blocs, bloc = initial_blocs(neither, 2024)
+    blocs, bloc = initial_blocs(neither, 2024, specs)
     assert blocs == [] and (bloc == -1).all()
 
 

@@ -68,7 +68,7 @@ def test_group_options_cover_the_registries(hydra_configs):
     assert options(hydra_configs, "scenario") == {*shipped_scenarios(), "custom"}
     assert options(hydra_configs, "alignment") == {*STRATEGIES, "mixed", "status_quo"}
     assert options(hydra_configs, "council") == {*RULES, "none"}
-    assert options(hydra_configs, "events") == {*EVENT_SETS, "custom"}
+    assert options(hydra_configs, "events") == {*EVENT_SETS, "scenario", "custom"}
     assert {"status_quo", "wedge", "restraint"} <= options(hydra_configs, "powers")
     launchers = options(hydra_configs, "hydra/launcher")
     assert {"basic", "joblib", "submitit_local", "submitit_slurm", "slurm"} <= launchers
@@ -83,10 +83,16 @@ def test_defaults_are_the_models(hydra_configs):
     kwargs = model_kwargs(composed())
     for name in MODEL_ARGUMENTS:
         assert kwargs[name] == default(name), name
-    assert kwargs["start_year"] == default("start_year")
-    assert kwargs["events"] == default("events")
+    # what the model leaves to the scenario is written out as the scenario's (world_2024's)
+    assert default("start_year") is None and kwargs["start_year"] == 2024
+    assert default("events") == "scenario" and kwargs["events"] == "status_quo"
     assert kwargs["alignment"] == "mixed" and kwargs["mixed_alignment"] == "status_quo"
-    assert "+".join(kwargs["strategy_USA"]) == default("strategy_USA")
+    assert default("strategy_USA") is None
+    assert {code: kwargs[f"strategy_{code}"] for code in ("USA", "CHN", "RUS")} == {
+        "USA": ("contain",),
+        "CHN": ("expand",),
+        "RUS": ("consolidate",),
+    }
 
 
 @pytest.mark.filterwarnings("ignore:council_rule:UserWarning")
@@ -100,7 +106,8 @@ def test_every_group_option_builds_a_model_that_steps(hydra_configs, tiny_world_
             kwargs = check(composed(*overrides), build=False)
             model = WorldModel(**kwargs, rng=1)
             model.step()
-            assert model.year == 2025, overrides
+            assert model.year == model.start_year + 1, overrides
+            assert model.start_year == model.world.year, overrides
             built += 1
     assert built >= 30
 

@@ -313,7 +313,8 @@ def test_the_arms_of_each_lever_differ_and_apply_their_overrides(composed):
         kwargs["wedge"]["strategy_USA"] == ("wedge",) and kwargs["wedge"]["wedge_strength"] == 1.0
     )
     trade = kwargs["wedge_trade"]
-    assert trade["events"] == "greater_eurasia" and trade["interdependence_weight"] == 0.5
+    assert trade["events"] == "greater_eurasia" and trade["wedge_strength"] == 1.0
+    assert trade["interdependence_weight"] == kwargs["wedge"]["interdependence_weight"] == 1.0
     assert kwargs["light_ties"]["interdependence_weight"] == 0.5
     assert kwargs["chn_no_expand"]["strategy_CHN"] == ()
     assert kwargs["sanctions_rus"]["events"][0]["targets"] == ["RUS"]

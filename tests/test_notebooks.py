@@ -33,6 +33,7 @@ FIGURES = {
         "calibration_gravity",
         "calibration_trade_gdp",
         "calibration_council",
+        "calibration_hindcast",
     ],
     "seminar/exercises.ipynb": [],
     "seminar/solutions/solutions.ipynb": [],

@@ -34,9 +34,8 @@ def world():
 
 @pytest.fixture(scope="module")
 def build():
-    spec = importlib.util.spec_from_file_location(
-        "build_world_2024", ROOT / "scripts" / "build_world_2024.py"
-    )
+    path = ROOT / "scripts" / "build_world.py"
+    spec = importlib.util.spec_from_file_location("build_world", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)

@@ -113,12 +113,15 @@ def test_dyads_cover_every_pair(world):
 
 
 @pytest.mark.skipif(not SOURCES.is_dir(), reason="needs ../shared/data beside the checkout")
-def test_rebuild_from_sources_gives_the_shipped_bytes(tmp_path):
-    out = tmp_path / "world_2024"
+@pytest.mark.parametrize("year", [2000, 2014, 2024])
+def test_rebuild_from_sources_gives_the_shipped_bytes(tmp_path, year):
+    out = tmp_path / f"world_{year}"
     subprocess.run(
         [
             sys.executable,
-            str(ROOT / "scripts" / "build_world_2024.py"),
+            str(ROOT / "scripts" / "build_world.py"),
+            "--year",
+            str(year),
             "--sources",
             str(SOURCES),
             "--out",
@@ -131,5 +134,62 @@ def test_rebuild_from_sources_gives_the_shipped_bytes(tmp_path):
     )
     shipped = ROOT / "sim" / "data"
     for name in ("countries.csv", "dyads.parquet"):
-        assert filecmp.cmp(out / name, shipped / "world_2024" / name, shallow=False), name
-    assert filecmp.cmp(tmp_path / "DATA.md", shipped / "DATA.md", shallow=False)
+        assert filecmp.cmp(out / name, shipped / f"world_{year}" / name, shallow=False), name
+    doc = shipped / "DATA.md" if year == 2024 else shipped / f"world_{year}" / "DATA.md"
+    assert filecmp.cmp(tmp_path / "DATA.md", doc, shallow=False)
+
+
+def members(world, org: str) -> set[str]:
+    table = world.countries
+    return set(table.loc[table[org], "iso3"])
+
+
+def test_world_2000_memberships_and_council():
+    world = load_world("world_2000")
+    table = world.countries.set_index("iso3")
+    assert world.year == 2000 and world.n == 190
+    assert not {"SSD", "MNE", "TLS"} & set(table.index)  # not yet independent
+    assert {"CHE", "SRB", "ERI"} <= set(table.index)  # Switzerland (UN 2002), FR Yugoslavia
+    counts = {org: len(members(world, org)) for org in ("nato", "eu", "brics", "sco", "eaeu")}
+    assert counts == {"nato": 19, "eu": 15, "brics": 0, "sco": 6, "eaeu": 0}
+    assert {"CZE", "HUN", "POL"} <= members(world, "nato") and "EST" not in members(world, "nato")
+    assert "GBR" in members(world, "eu") and "CYP" not in members(world, "eu")
+    assert members(world, "sco") == {"CHN", "RUS", "KAZ", "KGZ", "TJK", "UZB"}  # June 2001
+    assert "MAR" not in members(world, "au") and "UZB" not in members(world, "csto")
+    terms = table["unsc_term_end"].dropna().astype(int).to_dict()
+    assert terms == {  # the Council of 2001
+        **dict.fromkeys(["BGD", "JAM", "MLI", "TUN", "UKR"], 2001),
+        **dict.fromkeys(["COL", "IRL", "MUS", "NOR", "SGP"], 2002),
+    }
+    assert (table["gdp_year"] == 2000).sum() > 170
+    assert 30e12 < table["gdp_usd"].sum() < 36e12  # World Bank: world GDP 2000 about US$34 tn
+    assert 0.1 < table.at["CHN", "gdp_usd"] / table.at["USA", "gdp_usd"] < 0.13
+    assert set(table.index[table["nuclear_warheads"] > 0]) == {
+        "USA", "RUS", "GBR", "FRA", "CHN", "IND", "PAK", "ISR",
+    }  # fmt: skip
+
+
+def test_world_2014_memberships_and_council():
+    world = load_world("world_2014")
+    table = world.countries.set_index("iso3")
+    assert world.year == 2014 and world.n == 193
+    counts = {org: len(members(world, org)) for org in ("nato", "eu", "brics", "sco", "eaeu")}
+    assert counts == {"nato": 28, "eu": 28, "brics": 5, "sco": 6, "eaeu": 5}
+    assert members(world, "brics") == {"BRA", "RUS", "IND", "CHN", "ZAF"}
+    assert "MNE" not in members(world, "nato") and "GBR" in members(world, "eu")
+    terms = table["unsc_term_end"].dropna().astype(int).to_dict()
+    assert terms == {  # the Council of 2015
+        **dict.fromkeys(["TCD", "CHL", "JOR", "LTU", "NGA"], 2015),
+        **dict.fromkeys(["AGO", "MYS", "NZL", "ESP", "VEN"], 2016),
+    }
+
+
+@pytest.mark.parametrize("year", [2000, 2014])
+def test_earlier_worlds_carry_their_own_politics(year):
+    world = load_world(f"world_{year}")
+    politics = world.politics
+    assert politics.year == year and not politics.conflicts  # no interstate war at war level
+    assert ("RUS", "UKR") not in politics.conflicts
+    assert [(b.name, b.leader) for b in politics.blocs] == [("West", "USA"), ("Eurasia", "RUS")]
+    targets = {target for _, target, _ in politics.sanctions}
+    assert {"CUB", "IRN", "PRK"} <= targets and ("RUS" in targets) == (year == 2014)

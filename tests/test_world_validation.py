@@ -47,9 +47,59 @@ def test_parquet_files_load_like_csv(tmp_path):
 
 def test_model_runs_on_a_user_world(tiny_world_dir):
     model = WorldModel(tiny_world_dir, rng=3, council_rule=None)  # 3 countries: no Council
+    assert model.start_year == 2024  # its latest gdp_year: it has no scenario.yaml
+    assert model.blocs == [] and model.conflicts == [] and not model.sanctions.any()
     model.step()
     assert model.gdp_usd.shape == (3,)
     assert model.trade_usd[0, 1] > 0
+
+
+def test_the_start_year_is_the_scenarios(tiny_world_dir):
+    with pytest.raises(
+        ValueError,
+        match=r"start_year: the scenario 'world_2024' holds the world "
+        r"of 2024, got start_year=2000",
+    ):
+        WorldModel("world_2024", start_year=2000)
+    tiny_countries().drop(columns="gdp_year").to_csv(tiny_world_dir / "countries.csv", index=False)
+    with pytest.raises(ValueError, match=r"'tiny' does not say its year .* pass start_year"):
+        WorldModel(tiny_world_dir, council_rule=None)
+    assert WorldModel(tiny_world_dir, start_year=1990, council_rule=None).year == 1990
+
+
+def test_a_scenario_file_gives_the_politics(tiny_world_dir):
+    codes = list(tiny_countries()["iso3"])
+    (tiny_world_dir / "scenario.yaml").write_text(
+        "year: 2010\n"
+        f"blocs:\n  - {{name: West, leader: {codes[0]}, members: [{codes[1]}]}}\n"
+        f"conflicts: [[{codes[1]}, {codes[2]}]]\n"
+        f"sanctions: [[West, {codes[2]}, 0.5]]\n"
+        f"allied: [{codes[2]}]\n"
+        "strategies: {USA: restraint}\n"
+    )
+    model = WorldModel(tiny_world_dir, rng=1, council_rule=None, alignment="mixed")
+    assert model.start_year == 2010 and [b.name for b in model.blocs] == ["West"]
+    assert list(model.bloc) == [0, 0, -1] and model.conflicts == [(1, 2)]
+    assert model.sanctions[0, 2] == model.sanctions[1, 2] == 0.5
+    assert list(model.strategies) == ["hedging", "hedging", "balancing"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("year: 2010.5\n", r"year: expected a whole year"),
+        ("sanctions: [[West, AAA, 2]]\n", r"sanctions\[0\] imposer"),
+        ("conflicts: [[AAA, ZZZ]]\n", r"conflicts\[0\]: expected an ISO3 code of the countries"),
+        ("allied: [AAA, nato, zz]\n", r"allied\[1\]: expected an ISO3 code or one of"),
+        ("alies: [AAA]\n", r"unknown key 'alies'"),
+        ("blocs: [{name: X, leader: QQQ}]\n", r"blocs\[0\].leader: expected an ISO3 code"),
+    ],
+)
+def test_a_bad_scenario_file_names_the_file_and_key(tiny_world_dir, text, expected):
+    (tiny_world_dir / "scenario.yaml").write_text(text)
+    with pytest.raises(ScenarioError, match=expected) as info:
+        load_world(tiny_world_dir)
+    assert "scenario.yaml" in str(info.value)
 
 
 # Each case: how to break the countries table, then what the message must name.

@@ -28,13 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.blocs import (
-    EURASIAN_TREATY_PARTNERS,
-    US_TREATY_ALLIES,
-    bloc_sums,
-    found_bloc,
-    membership_matrix,
-)
+from sim.blocs import bloc_sums, found_bloc, membership_matrix
 from sim.diplomacy import group_threat
 from sim.registry import registrar
 
@@ -134,20 +128,10 @@ def landscape(ctx: AlignmentContext, who: np.ndarray) -> np.ndarray:
 
 #: Ready-made `mixed` assignments (group column -> value -> strategy; `default` for the rest).
 MIXED_PRESETS: dict[str, dict] = {
-    # the 2025 status quo: states in a mutual-defence alliance (NATO, the United States'
-    # treaty allies, Russia, China and their treaty partners) balance; everyone else hedges
-    "status_quo": {
-        "by": "nato",
-        "groups": {"true": "balancing"},
-        "default": {
-            "by": "iso3",
-            "groups": {
-                code: "balancing"
-                for code in (*US_TREATY_ALLIES, "CHN", "RUS", *EURASIAN_TREATY_PARTNERS)
-            },
-            "default": "hedging",
-        },
-    },
+    # the status quo of the start year: the states in a mutual-defence alliance (the
+    # scenario's `allied` list in scenario.yaml: NATO, the United States' treaty allies,
+    # Russia, China and their treaty partners in 2025) balance; everyone else hedges
+    "status_quo": {"by": "allied", "groups": {"true": "balancing"}, "default": "hedging"},
     # the design brief's example: Europe balances, the rest (much of it the Global South) hedges
     "europe_balances": {"by": "region", "groups": {"Europe": "balancing"}, "default": "hedging"},
     # alliance members balance, the BRICS follow their trade, everyone else hedges

@@ -1,22 +1,27 @@
-"""Rebuild the shipped 2024 world scenario tables from the raw source files.
+"""Rebuild a shipped world scenario (2000, 2014 or 2024) from the raw source files.
 
 Reads the public source files collected in ``../shared/data`` (see the README there for
-provenance) and writes, deterministically (same bytes on every run):
+provenance) and writes, deterministically (same bytes on every run), for the year ``Y``:
 
-* ``sim/data/world_2024/countries.csv``: one row per UN member state (193), sorted by iso3;
-* ``sim/data/world_2024/dyads.parquet``: one row per unordered pair of members (18,528):
-  distance, contiguity, common language and the security relations (ongoing strategic
+* ``sim/data/world_Y/countries.csv``: one row per UN member state that existed at the end
+  of ``Y`` (193 for 2014 and 2024, 190 for 2000), sorted by iso3;
+* ``sim/data/world_Y/dyads.parquet``: one row per unordered pair of members: distance,
+  contiguity, common language and the security relations of ``Y`` (ongoing strategic
   rivalry, ATOP defence pact and any alliance, years of militarized disputes and of armed
-  conflict on opposite sides; see :func:`add_security`, whose scenario year is a parameter);
-* ``sim/data/DATA.md``: sources, licences, citations, column derivations and every
-  gap-filling rule together with the countries it touched (computed by this script).
+  conflict on opposite sides; see :func:`add_security`);
+* the data documentation (``sim/data/DATA.md`` for 2024, ``sim/data/world_Y/DATA.md``
+  otherwise): sources, licences, citations, column derivations and every gap-filling rule
+  together with the countries it touched (computed by this script).
+
+The politics of a world (``scenario.yaml``: blocs, conflicts, sanctions, strategies) are
+written by hand, with their sources, not by this script.
 
 Usage (paths default to these, relative to the repository root, from any cwd)::
 
-    python scripts/build_world_2024.py --sources ../shared/data --out sim/data/world_2024
+    python scripts/build_world.py --year 2024 --sources ../shared/data --out sim/data/world_2024
 
-The script fails loudly (``AssertionError`` / ``ValueError``) when a required column has a
-gap that no documented rule fills, or when the sources disagree with each other.
+The script fails loudly (``ValueError``) when a required column has a gap that no
+documented rule fills, or when the sources disagree with each other.
 """
 
 from __future__ import annotations
@@ -37,21 +42,53 @@ if str(REPO_ROOT) not in sys.path:
 
 from sim.geo import distance_matrix_km  # noqa: E402
 
-#: Year of the scenario.
-SCENARIO_YEAR = 2024
-#: Years used for trend growth (the pandemic years are excluded).
-TREND_YEARS = [y for y in range(2015, 2025) if y not in (2020, 2021)]
+#: The shipped worlds, by scenario year.
+WORLD_YEARS = (2000, 2014, 2024)
+#: The year of ``countries_2024.csv`` (names, codes, capitals and the 2024 figures).
+BASE_YEAR = 2024
+#: Pandemic years left out of trend growth.
+TREND_EXCLUDED = (2020, 2021)
 #: Minimum number of observed years for a country's own trend growth.
 TREND_MIN_YEARS = 4
 #: Bounds on trend growth (fraction per year).
 TREND_CLIP = (-0.02, 0.08)
-#: Years for the compound annual population growth.
-POP_GROWTH_YEARS = (2019, 2024)
-#: Percentile of 2024 GDP per capita used to impute GDP where the World Bank has none.
+#: Span (years) of the compound annual population growth that ends in the scenario year.
+POP_GROWTH_SPAN = 5
+#: Percentile of GDP per capita used to impute GDP where the World Bank has none.
 GDP_PC_IMPUTE_PERCENTILE = 10
-#: COW military expenditure: reference year and earliest year accepted as a fallback.
-MILEX_YEAR = 2022
-MILEX_EARLIEST = 2010
+#: Years after the scenario year searched for a first World Bank GDP (earlier worlds).
+GDP_LATER_YEARS = 5
+#: Last year of COW NMC v7; military expenditure of a later world is that of this year.
+COW_LAST_YEAR = 2022
+#: Years before the COW reference year searched for an earlier milex value.
+MILEX_LOOKBACK = 12
+#: Last year of the World Bank PPP extract (price levels of later worlds are of this year).
+PPP_LAST_YEAR = 2021
+#: UN members that were not yet independent states (iso3 -> first year at its end):
+#: Timor-Leste (independent 20 May 2002), Montenegro (3 June 2006), South Sudan (9 July
+#: 2011). A world of year Y holds the members that existed at the end of Y.
+EXISTS_FROM = {"TLS": 2002, "MNE": 2006, "SSD": 2011}
+
+
+def trend_years(year: int) -> list[int]:
+    """Years of the trend growth of a world: the decade ending in ``year``, pandemic excluded."""
+    return [y for y in range(year - 9, year + 1) if y not in TREND_EXCLUDED]
+
+
+def milex_year(year: int) -> int:
+    """COW reference year of military expenditure for a world of ``year``."""
+    return min(year, COW_LAST_YEAR)
+
+
+def price_year(year: int) -> int:
+    """Year of the price level of a world of ``year``."""
+    return min(year, PPP_LAST_YEAR)
+
+
+def status_year(year: int) -> int:
+    """The year whose end fixes memberships and Council seats: the first simulated year."""
+    return year + 1
+
 
 #: CEPII GeoDist uses its 2011 country list; recode to current ISO 3166 alpha-3.
 CEPII_RECODE = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "YUG": "SRB"}
@@ -68,8 +105,10 @@ MISSING_BORDERS = {
 LANGUAGE_PROXY = {"MNE": "SRB", "LIE": "AUT", "MCO": "FRA", "SSD": "UGA"}
 #: Borders that GeoDist (2011) records for countries that have since split: its YUG is Serbia
 #: and Montenegro (Albania now borders Montenegro only), its SDN is Sudan before South
-#: Sudan's independence (Kenya, Uganda and DR Congo now border South Sudan only).
-STALE_BORDERS = {("ALB", "SRB"), ("KEN", "SDN"), ("SDN", "UGA"), ("COD", "SDN")}
+#: Sudan's independence (Kenya, Uganda and DR Congo now border South Sudan only). Pair ->
+#: first year the border is stale (the split's year); earlier worlds keep it.
+STALE_BORDERS = {("ALB", "SRB"): 2006, ("KEN", "SDN"): 2011, ("SDN", "UGA"): 2011,
+                 ("COD", "SDN"): 2011}  # fmt: skip
 
 # ---- security relations of the dyads (rivalries, alliances, disputes, armed conflicts) ----
 #: Last year the Thompson-Sakuwa-Suhas strategic-rivalry data code: a rivalry whose `end` is
@@ -159,28 +198,70 @@ MEMBERSHIP_FLAGS = {
     "arab_league": ("ArabLeague", {"member"}),
     "p5": ("UNSC_P5", {"member"}),
 }
+#: Members per flag, by the year whose end fixes them (``status_year``): the build checks
+#: these against the sources.
 EXPECTED_COUNTS = {
-    "nato": 32,
-    "eu": 27,
-    "g7": 7,
-    "g20": 19,
-    "brics": 10,
-    "brics_partner": 10,
-    "sco": 10,
-    "eaeu": 5,
-    "csto": 6,
-    "asean": 11,
-    "au": 54,
-    "arab_league": 21,
-    "p5": 5,
+    2025: {"nato": 32, "eu": 27, "g7": 7, "g20": 19, "brics": 10, "brics_partner": 10,
+           "sco": 10, "eaeu": 5, "csto": 6, "asean": 11, "au": 54, "arab_league": 21, "p5": 5},
+    2015: {"nato": 28, "eu": 28, "g7": 7, "g20": 19, "brics": 5, "brics_partner": 0,
+           "sco": 6, "eaeu": 5, "csto": 6, "asean": 10, "au": 53, "arab_league": 21, "p5": 5},
+    2001: {"nato": 19, "eu": 15, "g7": 7, "g20": 19, "brics": 0, "brics_partner": 0,
+           "sco": 6, "eaeu": 0, "csto": 6, "asean": 10, "au": 52, "arab_league": 21, "p5": 5},
+}  # fmt: skip
+#: Membership spells that ``memberships_2025.csv`` (status late 2025) no longer shows:
+#: (org, iso3, first year, last year a member at the year's end, source).
+FORMER_MEMBERSHIPS = [
+    ("EU", "GBR", 1973, 2019, "acceded 1 January 1973; withdrew 31 January 2020"),
+    ("AU", "MAR", 1963, 1984, "OAU founder; withdrew in November 1984, readmitted to the AU"
+                              " on 30 January 2017"),
+    ("CSTO", "AZE", 1994, 1998, "Collective Security Treaty; did not renew it in April 1999"),
+    ("CSTO", "GEO", 1994, 1998, "Collective Security Treaty; did not renew it in April 1999"),
+    ("CSTO", "UZB", 1994, 1998, "Collective Security Treaty; did not renew it in April 1999"),
+    ("CSTO", "UZB", 2006, 2011, "rejoined in August 2006; suspended its membership in June"
+                                " 2012"),
+]  # fmt: skip
+#: Entry years for rows of ``memberships_2025.csv`` whose ``since`` is empty and that joined
+#: after 2001 (an empty ``since`` otherwise means a member since before 2001: the G7 since
+#: 1975-76, the G20 since 1999, the OAU/AU and the Arab League members before 2001).
+SINCE_FILLS = {
+    ("AU", "MAR"): (2017, "readmitted 30 January 2017"),
+    ("AU", "SSD"): (2011, "admitted 27 July 2011"),
 }
+#: The organisation an earlier world flags as ``au``: the OAU until the AU replaced it (9
+#: July 2002); the OAU's members became the AU's.
+AU_FOUNDED = 2002
+#: Elected members of the Council in the first simulated year of the earlier worlds: iso3 ->
+#: last year of the two-year term, from the General Assembly's elections of October 1999
+#: and 2000 (for 2001) and of October 2013 and 2014 (for 2015), as listed on the UN's
+#: "Countries elected members of the Security Council" page (un.org/securitycouncil).
+COUNCIL_SEATS = {
+    2001: {"BGD": 2001, "JAM": 2001, "MLI": 2001, "TUN": 2001, "UKR": 2001,
+           "COL": 2002, "IRL": 2002, "MUS": 2002, "NOR": 2002, "SGP": 2002},
+    2015: {"TCD": 2015, "CHL": 2015, "JOR": 2015, "LTU": 2015, "NGA": 2015,
+           "AGO": 2016, "MYS": 2016, "NZL": 2016, "ESP": 2016, "VEN": 2016},
+}  # fmt: skip
+#: Total nuclear warhead inventories of the earlier worlds (the 2024 world reads
+#: ``nuclear_forces_2025.csv``), approximate by nature. 2014: SIPRI Yearbook 2014, world
+#: nuclear forces, January 2014 (midpoints of the ranges given for India, Pakistan and North
+#: Korea). 2000: Norris & Kristensen (2006), "Global nuclear stockpiles, 1945-2006",
+#: Bulletin of the Atomic Scientists 62(4): 64-66, for the five NPT nuclear-weapon states;
+#: India and Pakistan: midpoints of the Bulletin's Nuclear Notebook estimates "India's
+#: nuclear forces, 2002" (30-35) and "Pakistan's nuclear forces, 2001" (24-48); Israel:
+#: about 80, the estimate of Kristensen & Norris (2014), "Israeli nuclear weapons, 2014",
+#: used for 2000 too (the column is context: no mechanism reads it).
+NUCLEAR_HISTORY = {
+    2014: {"USA": 7300, "RUS": 8000, "GBR": 225, "FRA": 300, "CHN": 250, "IND": 100,
+           "PAK": 110, "ISR": 80, "PRK": 7},
+    2000: {"USA": 10577, "RUS": 21000, "GBR": 185, "FRA": 470, "CHN": 400, "IND": 32,
+           "PAK": 36, "ISR": 80},
+}  # fmt: skip
 
 COLUMNS = [
     "iso3", "name", "region", "subregion", "un_regional_group",
     "gdp_usd", "gdp_year", "gdp_imputed", "trend_growth",
     "population", "population_growth",
     "milex_usd", "milex_year", "milex_share_gdp", "milex_imputed",
-    "milper_thousands", "cinc_cow_2022",
+    "milper_thousands", "cinc_cow", "price_level", "price_level_mean",
     "ideal_point", "ideal_point_year",
     "capital", "capital_lat", "capital_lon",
     "nuclear_warheads",
@@ -188,7 +269,10 @@ COLUMNS = [
     "unsc_term_end",
 ]  # fmt: skip
 #: Columns that may be empty (everything else must be complete).
-OPTIONAL_COLUMNS = {"un_regional_group", "milper_thousands", "cinc_cow_2022", "unsc_term_end"}
+OPTIONAL_COLUMNS = {
+    "un_regional_group", "milper_thousands", "cinc_cow", "price_level", "price_level_mean",
+    "unsc_term_end",
+}  # fmt: skip
 
 
 @dataclass
@@ -246,7 +330,7 @@ def require(condition: bool, message: str) -> None:
     Unlike `assert`, it also runs under `python -O`.
     """
     if not condition:
-        raise ValueError(f"build_world_2024: {message}")
+        raise ValueError(f"build_world: {message}")
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -367,11 +451,67 @@ def fmt_bool(x: bool) -> str:
 # --------------------------------------------------------------------------- countries
 
 
-def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
-    """Assemble the per-country table.
+def since_year(org: str, iso3: str, since: str) -> int:
+    """First year of a membership from ``memberships_2025.csv``'s ``since``.
+
+    Args:
+        org: Organisation.
+        iso3: Member.
+        since: The ``since`` cell: a year, ``1992/1994`` (the first counts) or empty.
+
+    Returns:
+        The year; ``SINCE_FILLS`` for the empty cells listed there, 0 (a member before
+        2001) for the other empty cells.
+    """
+    if (org, iso3) in SINCE_FILLS:
+        return SINCE_FILLS[(org, iso3)][0]
+    since = str(since).strip()
+    if not since or since == "nan":
+        return 0
+    return int(since[:4])
+
+
+def membership_flags(mem: pd.DataFrame, iso: pd.Index, year: int) -> pd.DataFrame:
+    """Boolean membership columns as they stood at the end of ``status_year(year)``.
+
+    A row of ``memberships_2025.csv`` counts when its status is one of the flag's accepted
+    statuses and it began by then (:func:`since_year`); the spells of
+    ``FORMER_MEMBERSHIPS`` that cover that year are added.
+
+    Args:
+        mem: ``memberships_2025.csv``, UN members only.
+        iso: The members of the world.
+        year: Scenario year.
+
+    Returns:
+        One boolean column per ``MEMBERSHIP_FLAGS`` entry, index ``iso``.
+    """
+    at = status_year(year)
+    out = pd.DataFrame(index=iso)
+    for col, (org, statuses) in MEMBERSHIP_FLAGS.items():
+        rows = mem[mem["org"] == org]
+        unknown = set(rows["status"]) - statuses - {
+            "observer", "partner", "invited", "member",
+        }  # fmt: skip
+        if unknown:
+            raise ValueError(f"{org}: unexpected statuses {sorted(unknown)}")
+        began = np.array([since_year(org, r.iso3, r.since) <= at for r in rows.itertuples()], bool)
+        members = set(rows.loc[rows["status"].isin(statuses) & began, "iso3"])
+        members |= {i for o, i, first, last, _ in FORMER_MEMBERSHIPS
+                    if o == org and first <= at <= last}  # fmt: skip
+        out[col] = iso.isin(sorted(members))
+        n, expected = int(out[col].sum()), EXPECTED_COUNTS[at][col]
+        if n != expected:
+            raise ValueError(f"{col}: {n} members at the end of {at}, expected {expected}")
+    return out
+
+
+def build_countries(src: Path, year: int, log: GapLog) -> tuple[pd.DataFrame, dict]:
+    """Assemble the per-country table of the world of ``year``.
 
     Args:
         src: Directory holding the source files.
+        year: Scenario year (one of ``WORLD_YEARS``).
         log: Collects the countries touched by each gap rule.
 
     Returns:
@@ -382,6 +522,8 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
     base = read_csv(src / "countries_2024.csv").sort_values("iso3").set_index("iso3")
     if len(base) != 193 or not base.index.is_unique:
         raise ValueError("countries_2024.csv must list 193 unique UN members")
+    stats["not_yet"] = sorted(i for i, first in EXISTS_FROM.items() if first > year)
+    base = base.drop(stats["not_yet"])
     iso = base.index
     out = pd.DataFrame(index=iso)
     out["name"] = base["name"]
@@ -391,7 +533,7 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
 
     # ---- memberships (long table) -------------------------------------------------
     mem = read_csv(src / "memberships_2025.csv")
-    non_un = mem[~mem["iso3"].isin(iso)]
+    non_un = mem[~mem["iso3"].isin(base.index.union(stats["not_yet"]))]
     stats["non_un_members"] = sorted(f"{r.org}:{r.iso3}" for r in non_un.itertuples())
     mem = mem[mem["iso3"].isin(iso)]
 
@@ -406,17 +548,9 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
     legacy = base["un_regional_group"].where(base["un_regional_group"] != "none")
     require((legacy.fillna("") == out["un_regional_group"].fillna("")).all(), "regional groups")
 
-    for col, (org, statuses) in MEMBERSHIP_FLAGS.items():
-        rows = mem[mem["org"] == org]
-        unknown = set(rows["status"]) - statuses - {
-            "observer", "partner", "invited", "member",
-        }  # fmt: skip
-        if unknown:
-            raise ValueError(f"{org}: unexpected statuses {sorted(unknown)}")
-        out[col] = iso.isin(rows.loc[rows["status"].isin(statuses), "iso3"])
-        n = int(out[col].sum())
-        if n != EXPECTED_COUNTS[col]:
-            raise ValueError(f"{col}: {n} members, expected {EXPECTED_COUNTS[col]}")
+    flags = membership_flags(mem, iso, year)
+    for col in MEMBERSHIP_FLAGS:
+        out[col] = flags[col]
 
     def with_status(org: str, status: str) -> list[str]:
         """Sorted UN members of ``org`` with ``status``."""
@@ -430,18 +564,24 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
         mem.loc[(mem.org == "ASEAN") & (mem["since"].astype(str) == "2025"), "iso3"]
     )
 
-    unsc = mem[mem["org"] == f"UNSC_elected_{SCENARIO_YEAR + 1}"].set_index("iso3")
-    term_end = pd.to_numeric(unsc["since"]).astype(int) + 1
-    if len(term_end) != 10 or not set(term_end) <= {SCENARIO_YEAR + 1, SCENARIO_YEAR + 2}:
-        raise ValueError("the 2025 Council must have 10 elected members ending 2025 or 2026")
+    at = status_year(year)
+    if year == BASE_YEAR:
+        unsc = mem[mem["org"] == f"UNSC_elected_{at}"].set_index("iso3")
+        term_end = pd.to_numeric(unsc["since"]).astype(int) + 1
+    else:
+        term_end = pd.Series(COUNCIL_SEATS[at])
+    if len(term_end) != 10 or not set(term_end) <= {at, at + 1}:
+        raise ValueError(f"the {at} Council must have 10 elected members ending {at} or {at + 1}")
+    require(set(term_end.index) <= set(iso), "an elected Council member is not in the world")
     out["unsc_term_end"] = term_end.reindex(iso).astype("Int64")
 
     # ---- population --------------------------------------------------------------
     pop = wb_series(src / "wb_population_1960_2024.csv")
-    y0, y1 = POP_GROWTH_YEARS
-    out["population"] = [pop.get((i, SCENARIO_YEAR), np.nan) for i in iso]
-    require(out["population"].notna().all(), "World Bank population 2024 missing")
-    require((out["population"] == base["population_2024"]).all(), "population mismatch")
+    y0, y1 = year - POP_GROWTH_SPAN, year
+    out["population"] = [pop.get((i, year), np.nan) for i in iso]
+    require(out["population"].notna().all(), f"World Bank population {year} missing")
+    if year == BASE_YEAR:
+        require((out["population"] == base["population_2024"]).all(), "population mismatch")
     out["population"] = out["population"].astype("int64")
     p0 = pd.Series([pop.get((i, y0), np.nan) for i in iso], index=iso)
     p1 = pd.Series([pop.get((i, y1), np.nan) for i in iso], index=iso)
@@ -452,29 +592,70 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
     out["population_growth"] = growth.fillna(fill)
 
     # ---- GDP -----------------------------------------------------------------------
-    gdp = base["gdp_usd_latest"].astype(float)
-    gdp_year = base["gdp_latest_year"]
-    for i in iso[gdp_year.notna() & (gdp_year < SCENARIO_YEAR)]:
-        log.add("gdp_stale", i, str(int(gdp_year[i])))
-    pc = base["gdp_per_capita_usd_2024"].astype(float)
     pc_wb = wb_series(src / "wb_gdp_per_capita_current_usd_1960_2024.csv")
-    pc_check = pd.Series([pc_wb.get((i, SCENARIO_YEAR), np.nan) for i in iso], index=iso)
-    require(np.allclose(pc.dropna(), pc_check[pc.notna()], rtol=1e-9), "GDP per capita mismatch")
+    gdp_wb = wb_series(src / "wb_gdp_current_usd_1960_2023.csv")
+
+    def wb_gdp(i: str, y: int) -> tuple[float, str]:
+        """World Bank GDP of ``i`` in ``y``: current-US$ series, else per capita x pop."""
+        if (i, y) in gdp_wb.index:
+            return gdp_wb[(i, y)], "NY.GDP.MKTP.CD"
+        if (i, y) in pc_wb.index and (i, y) in pop.index:
+            return pc_wb[(i, y)] * pop[(i, y)], "NY.GDP.PCAP.CD x SP.POP.TOTL"
+        return np.nan, ""
+
+    pc_year = pd.Series([pc_wb.get((i, year), np.nan) for i in iso], index=iso)
+    if year == BASE_YEAR:
+        gdp = base["gdp_usd_latest"].astype(float)
+        gdp_year = base["gdp_latest_year"]
+        for i in iso[gdp_year.notna() & (gdp_year < year)]:
+            log.add("gdp_stale", i, str(int(gdp_year[i])))
+        pc = base["gdp_per_capita_usd_2024"].astype(float)
+        require(np.allclose(pc.dropna(), pc_year[pc.notna()], rtol=1e-9), "GDP per capita mismatch")
+    else:
+        gdp = pd.Series(np.nan, index=iso)
+        gdp_year = pd.Series(np.nan, index=iso)
+        pc = pc_year
+        later = range(year + 1, year + GDP_LATER_YEARS + 1)
+        for i in iso:
+            for y in (year, *range(year - 1, 1959, -1), *later):
+                value, how = wb_gdp(i, y)
+                if pd.notna(value):
+                    gdp[i], gdp_year[i] = value, y
+                    if how.startswith("NY.GDP.PCAP"):
+                        log.add("gdp_pc_pop", i, str(y))
+                    if y < year:
+                        log.add("gdp_stale", i, str(y))
+                    elif y > year:
+                        log.add("gdp_later", i, str(y))
+                    break
     pc_floor = float(np.percentile(pc.dropna(), GDP_PC_IMPUTE_PERCENTILE))
     stats["gdp_pc_p10"] = pc_floor
     stats["gdp_pc_n"] = int(pc.notna().sum())
     imputed = gdp.isna()
     for i in iso[imputed]:
         gdp[i] = pc_floor * out.loc[i, "population"]
-        gdp_year[i] = SCENARIO_YEAR
+        gdp_year[i] = year
         log.add("gdp_imputed", i, f"US${gdp[i] / 1e9:.1f} bn")
     out["gdp_usd"] = gdp.round(0)
     out["gdp_year"] = gdp_year.astype(int)
     out["gdp_imputed"] = imputed
 
     # ---- trend growth ----------------------------------------------------------------
-    gr = wb_series(src / "wb_gdp_growth_pct_1990_2024.csv")
-    gr = gr[gr.index.get_level_values("Year").isin(TREND_YEARS)]
+    if year == BASE_YEAR:
+        gr = wb_series(src / "wb_gdp_growth_pct_1990_2024.csv")
+    else:  # the growth extract holds 1990, 2000 and 2015-2024 only: growth of constant US$
+        kd = read_csv(src / "wb_gdp_constant_and_ppp_1960_2021.csv.gz")
+        kd = pd.to_numeric(kd.set_index(["iso3c", "year"])["NY.GDP.MKTP.KD"], errors="coerce")
+        kd = kd[kd.index.get_level_values(0).isin(iso)].dropna().sort_index()
+        require(kd.index.is_unique, "constant-US$ GDP: duplicate (country, year) rows")
+        kd.index = kd.index.set_names(["Country Code", "Year"])
+        before = kd.copy()
+        before.index = pd.MultiIndex.from_arrays(
+            [kd.index.get_level_values(0), kd.index.get_level_values(1) + 1],
+            names=kd.index.names,
+        )
+        gr = (100.0 * (kd / before.reindex(kd.index) - 1.0)).dropna()
+    gr = gr[gr.index.get_level_values("Year").isin(trend_years(year))]
     counts = gr.groupby(level=0).size().reindex(iso, fill_value=0)
     own = (gr.groupby(level=0).median() / 100.0).reindex(iso)
     own[counts < TREND_MIN_YEARS] = np.nan
@@ -493,88 +674,111 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
     if ((nmc[["milex", "milper"]] < 0).any()).any():
         raise ValueError("negative (coded missing) NMC values")
     ccode = base["cow_code"].astype(int)
-    n22 = nmc.xs(MILEX_YEAR, level="year").reindex(ccode.values)
+    ref = milex_year(year)
+    earliest = ref - MILEX_LOOKBACK
+    n22 = nmc.xs(ref, level="year").reindex(ccode.values)
     n22.index = iso
     out["milper_thousands"] = n22["milper"]
-    out["cinc_cow_2022"] = n22["cinc"]
-    require(
-        np.allclose(n22["milex"].fillna(-1), base["milex_usd_thousands_2022_cow"].fillna(-1)),
-        "COW milex mismatch with countries_2024.csv",
-    )
-
-    gdp_wb = wb_series(src / "wb_gdp_current_usd_1960_2023.csv")
-
-    def wb_gdp(i: str, year: int) -> tuple[float, str]:
-        """World Bank GDP of ``i`` in ``year``: current-US$ series, else per capita x pop."""
-        if (i, year) in gdp_wb.index:
-            return gdp_wb[(i, year)], "NY.GDP.MKTP.CD"
-        if (i, year) in pc_wb.index and (i, year) in pop.index:
-            return pc_wb[(i, year)] * pop[(i, year)], "NY.GDP.PCAP.CD x SP.POP.TOTL"
-        return np.nan, ""
+    out["cinc_cow"] = n22["cinc"]
+    if year == BASE_YEAR:
+        require(
+            np.allclose(n22["milex"].fillna(-1), base["milex_usd_thousands_2022_cow"].fillna(-1)),
+            "COW milex mismatch with countries_2024.csv",
+        )
 
     milex = pd.Series(np.nan, index=iso)
-    milex_year = pd.Series(np.nan, index=iso)
+    milex_yr = pd.Series(np.nan, index=iso)
     share = pd.Series(np.nan, index=iso)
     milex_imputed = pd.Series(False, index=iso)
     for i in iso:
         m = n22.loc[i, "milex"]
         if pd.notna(m):
-            milex[i], milex_year[i] = m * 1000.0, MILEX_YEAR
-            denom, how = wb_gdp(i, MILEX_YEAR)
+            milex[i], milex_yr[i] = m * 1000.0, ref
+            denom, how = wb_gdp(i, ref)
             if how.startswith("NY.GDP.PCAP"):
-                log.add("milex_denom_pc", i, f"{MILEX_YEAR}")
+                log.add("milex_denom_pc", i, f"{ref}")
             if pd.isna(denom):
                 denom = gdp[i]
-                log.add("milex_denom_latest", i, f"{MILEX_YEAR} milex / {int(gdp_year[i])} GDP")
+                log.add("milex_denom_latest", i, f"{ref} milex / {int(gdp_year[i])} GDP")
             share[i] = milex[i] / denom
             continue
-        hist = nmc.loc[ccode[i]]["milex"].dropna()
-        hist = hist[(hist.index >= MILEX_EARLIEST) & (hist.index < MILEX_YEAR)]
-        for year in sorted(hist.index, reverse=True):
-            denom, _ = wb_gdp(i, int(year))
+        hist = nmc.loc[ccode[i]]["milex"].dropna() if ccode[i] in nmc.index else pd.Series()
+        hist = hist[(hist.index >= earliest) & (hist.index < ref)]
+        for y in sorted(hist.index, reverse=True):
+            denom, _ = wb_gdp(i, int(y))
             if pd.notna(denom):
-                milex[i], milex_year[i] = hist[year] * 1000.0, year
+                milex[i], milex_yr[i] = hist[y] * 1000.0, y
                 share[i] = milex[i] / denom
                 milex_imputed[i] = True
-                log.add("milex_earlier_year", i, str(int(year)))
+                log.add("milex_earlier_year", i, str(int(y)))
                 break
-            log.add("milex_year_skipped_no_gdp", i, str(int(year)))
-    observed_2022 = share.where(~milex_imputed & milex.notna())
-    fill = subregion_median(observed_2022, sub)
+            log.add("milex_year_skipped_no_gdp", i, str(int(y)))
+    observed = share.where(~milex_imputed & milex.notna())
+    fill = subregion_median(observed, sub)
     for i in iso[milex.isna()]:
         share[i] = fill[i]
         milex[i] = fill[i] * gdp[i]
-        milex_year[i] = gdp_year[i]
+        milex_yr[i] = gdp_year[i]
         milex_imputed[i] = True
         log.add("milex_subregion_share", i, f"{fmt_sig(100 * fill[i], 3)}% of GDP")
     out["milex_usd"] = milex.round(0)
-    out["milex_year"] = milex_year.astype(int)
+    out["milex_year"] = milex_yr.astype(int)
     out["milex_share_gdp"] = share
     out["milex_imputed"] = milex_imputed
 
+    # ---- price level -----------------------------------------------------------------
+    ppp = pd.read_csv(src / "wb_gdp_constant_and_ppp_1960_2021.csv.gz", na_values=["NA"])
+    ppp = ppp.set_index(["iso3c", "year"])["NY.GDP.MKTP.PP.CD"].astype(float).dropna()
+    py = price_year(year)
+    level = pd.Series(np.nan, index=iso)
+    mean = pd.Series(np.nan, index=iso)
+    for i in iso:
+        decade = [gdp_wb[(i, y)] / ppp[(i, y)] for y in range(py - 9, py + 1)
+                  if (i, y) in gdp_wb.index and (i, y) in ppp.index]  # fmt: skip
+        if (i, py) in gdp_wb.index and (i, py) in ppp.index:
+            level[i] = gdp_wb[(i, py)] / ppp[(i, py)]
+        else:
+            log.add("price_level_missing", i)
+        if len(decade) >= TREND_MIN_YEARS:
+            mean[i] = float(np.exp(np.mean(np.log(decade))))
+        elif pd.notna(level[i]):
+            log.add("price_mean_missing", i, f"{len(decade)} yrs")
+    out["price_level"] = level
+    out["price_level_mean"] = mean
+
     # ---- UNGA ideal points -------------------------------------------------------------
-    bsv = read_csv(src / "unga_idealpoints_bsv_july2025.csv")
+    bsv_all = read_csv(src / "unga_idealpoints_bsv_july2025.csv")
+    bsv = bsv_all[bsv_all["year"] <= year]
     ideal = pd.Series(np.nan, index=iso)
     ideal_year = pd.Series(np.nan, index=iso)
     for i in iso:
         rows = bsv[bsv["iso3c"] == i]
         if rows.empty:
             rows = bsv[bsv["ccode"] == ccode[i]]
-            log.add("ideal_match_ccode", i, f"ccode {ccode[i]}, iso3c {rows['iso3c'].iloc[0]}")
+            if not rows.empty:
+                log.add("ideal_match_ccode", i, f"ccode {ccode[i]}, iso3c {rows['iso3c'].iloc[0]}")
+        if rows.empty:  # no vote yet by the scenario year (a new member): its first year
+            later = bsv_all[(bsv_all["iso3c"] == i) & bsv_all["idealpointfp"].notna()]
+            first = later.sort_values("year").iloc[:1]
+            if not first.empty:
+                ideal[i], ideal_year[i] = first["idealpointfp"].iloc[0], first["year"].iloc[0]
+                log.add("ideal_later_year", i, str(int(ideal_year[i])))
+            continue
         for col, rule in (("idealpointfp", None), ("idealpointall", "ideal_all")):
             r = rows[rows[col].notna()].sort_values("year")
             if not r.empty:
                 ideal[i], ideal_year[i] = r[col].iloc[-1], r["year"].iloc[-1]
                 if rule:
                     log.add(rule, i, str(int(ideal_year[i])))
-                elif ideal_year[i] < SCENARIO_YEAR:
+                elif ideal_year[i] < year:
                     log.add("ideal_earlier_year", i, str(int(ideal_year[i])))
                 break
-    has24 = base["ideal_point_fp_2024"].notna()
-    require(
-        np.allclose(ideal[has24], base.loc[has24, "ideal_point_fp_2024"], atol=1e-6),
-        'expected np.allclose(ideal[has24], base.loc[has24, "ideal_point_fp_2024"], atol=1e-6)',
-    )
+    if year == BASE_YEAR:
+        has24 = base["ideal_point_fp_2024"].notna()
+        require(
+            np.allclose(ideal[has24], base.loc[has24, "ideal_point_fp_2024"], atol=1e-6),
+            "ideal points differ from countries_2024.csv",
+        )
     out["ideal_point"] = ideal
     out["ideal_point_year"] = ideal_year.astype(int)
 
@@ -583,25 +787,31 @@ def build_countries(src: Path, log: GapLog) -> tuple[pd.DataFrame, dict]:
     out["capital"] = cap["capital"]
     out["capital_lat"] = cap["lat"].astype(float)
     out["capital_lon"] = cap["lon"].astype(float)
-    nuc = read_csv(src / "nuclear_forces_2025.csv").set_index("iso3")
-    out["nuclear_warheads"] = nuc["warheads_total_inventory"].reindex(iso).fillna(0).astype("int64")
-    require((out["nuclear_warheads"] == base["nuclear_warheads_2025"]).all(), "warheads")
+    if year == BASE_YEAR:
+        nuc = read_csv(src / "nuclear_forces_2025.csv").set_index("iso3")
+        warheads = nuc["warheads_total_inventory"]
+    else:
+        warheads = pd.Series(NUCLEAR_HISTORY[year])
+    out["nuclear_warheads"] = warheads.reindex(iso).fillna(0).astype("int64")
+    if year == BASE_YEAR:
+        require((out["nuclear_warheads"] == base["nuclear_warheads_2025"]).all(), "warheads")
 
     out = out[COLUMNS[1:]]
-    validate_countries(out)
+    validate_countries(out, len(iso))
     return out, stats
 
 
-def validate_countries(df: pd.DataFrame) -> None:
+def validate_countries(df: pd.DataFrame, n: int) -> None:
     """Fail loudly if the country table breaks its contract.
 
     Args:
         df: The table, index iso3.
+        n: The expected number of members.
 
     Raises:
-        AssertionError: On any violation.
+        ValueError: On any violation.
     """
-    require(len(df) == 193, len(df))
+    require(len(df) == n, len(df))
     require(
         df.index.is_unique and df.index.is_monotonic_increasing,
         "expected df.index.is_unique and df.index.is_monotonic_increasing",
@@ -655,7 +865,7 @@ def write_countries(df: pd.DataFrame, path: Path) -> None:
         if col in ("gdp_usd", "milex_usd"):
             text[col] = s.map(fmt_whole)
         elif col in ("trend_growth", "population_growth", "milex_share_gdp", "ideal_point",
-                     "cinc_cow_2022"):  # fmt: skip
+                     "cinc_cow", "price_level", "price_level_mean"):  # fmt: skip
             text[col] = s.map(fmt_sig)
         elif col in ("capital_lat", "capital_lon", "milper_thousands"):
             text[col] = s.map(fmt_given)
@@ -674,12 +884,13 @@ def write_countries(df: pd.DataFrame, path: Path) -> None:
 # --------------------------------------------------------------------------- dyads
 
 
-def build_dyads(src: Path, countries: pd.DataFrame, log: GapLog) -> pd.DataFrame:
+def build_dyads(src: Path, countries: pd.DataFrame, year: int, log: GapLog) -> pd.DataFrame:
     """Assemble the table of unordered country pairs.
 
     Args:
         src: Directory holding the source files.
         countries: The country table (index iso3, sorted), for capitals.
+        year: Scenario year (which borders are stale).
         log: Collects the pairs filled by rule.
 
     Returns:
@@ -702,14 +913,13 @@ def build_dyads(src: Path, countries: pd.DataFrame, log: GapLog) -> pd.DataFrame
     cep = cep.set_index(["iso_o", "iso_d"])[["contig", "comlang_off"]]
     if not cep.index.is_unique:
         raise ValueError("CEPII: duplicate pairs after recoding")
-    covered = sorted(set(iso) - set(MISSING_BORDERS))
+    missing = set(MISSING_BORDERS) & set(iso)
+    covered = sorted(set(iso) - missing)
     missing_in_cepii = (
         set(iso) - set(cep.index.get_level_values(0)) - set(cep.index.get_level_values(1))
     )
-    if missing_in_cepii != set(MISSING_BORDERS):
-        raise ValueError(
-            f"CEPII lacks {sorted(missing_in_cepii)}, expected {sorted(MISSING_BORDERS)}"
-        )
+    if missing_in_cepii != missing:
+        raise ValueError(f"CEPII lacks {sorted(missing_in_cepii)}, expected {sorted(missing)}")
     require(
         len(cep) == len(covered) * (len(covered) - 1) // 2,
         "expected len(cep) == len(covered) * (len(covered) - 1) // 2",
@@ -720,10 +930,11 @@ def build_dyads(src: Path, countries: pd.DataFrame, log: GapLog) -> pd.DataFrame
     dy["cepii"] = found["contig"].notna().values
     dy["contiguity"] = found["contig"].values == 1.0
     dy["common_language"] = found["comlang_off"].values == 1.0
-    stale = [(a, b) in STALE_BORDERS for a, b in zip(dy["iso3_a"], dy["iso3_b"], strict=True)]
+    stale_now = {pair for pair, first in STALE_BORDERS.items() if first <= year}
+    stale = [(a, b) in stale_now for a, b in zip(dy["iso3_a"], dy["iso3_b"], strict=True)]
     require(
-        dy.loc[stale, "contiguity"].all() and sum(stale) == len(STALE_BORDERS),
-        'expected dy.loc[stale, "contiguity"].all() and sum(stale) == len(STALE_BORDERS)',
+        dy.loc[stale, "contiguity"].all() and sum(stale) == len(stale_now),
+        "a stale GeoDist border is missing from the pairs",
     )
     dy.loc[stale, "contiguity"] = False
 
@@ -743,17 +954,19 @@ def build_dyads(src: Path, countries: pd.DataFrame, log: GapLog) -> pd.DataFrame
         dy.at[k, "common_language"] = comlang(LANGUAGE_PROXY.get(a, a), LANGUAGE_PROXY.get(b, b))
     for a, bs in MISSING_BORDERS.items():
         for b in sorted(bs):
-            log.add(f"contig_{a}", b)
+            if a in pos and b in pos:
+                log.add(f"contig_{a}", b)
     for a in LANGUAGE_PROXY:
         sel = ~dy["cepii"] & ((dy["iso3_a"] == a) | (dy["iso3_b"] == a)) & dy["common_language"]
         for r in dy[sel].itertuples():
             log.add(f"comlang_{a}", r.iso3_b if r.iso3_a == a else r.iso3_a)
 
-    require(len(dy) == 193 * 192 // 2, "expected len(dy) == 193 * 192 // 2")
+    n_pairs = len(iso) * (len(iso) - 1) // 2
+    require(len(dy) == n_pairs, f"expected {n_pairs} pairs, got {len(dy)}")
     require((dy["iso3_a"] < dy["iso3_b"]).all(), 'expected (dy["iso3_a"] < dy["iso3_b"]).all()')
     require(
-        int((~dy["cepii"]).sum()) == 18528 - len(covered) * (len(covered) - 1) // 2,
-        'expected int((~dy["cepii"]).sum()) == 18528 - len(covered) * (len(covered) - 1) // 2',
+        int((~dy["cepii"]).sum()) == n_pairs - len(covered) * (len(covered) - 1) // 2,
+        "the pairs outside GeoDist are not exactly those of the members it lacks",
     )
     require(dy.notna().all().all(), "expected dy.notna().all().all()")
     return dy[["iso3_a", "iso3_b", "distance_km", "contiguity", "common_language", "cepii"]]
@@ -801,7 +1014,8 @@ def member_codes(src: Path, iso: pd.Index) -> tuple[dict[int, str], dict[int, st
         ``gw_code`` listed in ``countries_2024.csv``.
     """
     base = read_csv(src / "countries_2024.csv").set_index("iso3")
-    require(sorted(base.index) == sorted(iso), "countries_2024.csv: members differ")
+    require(set(iso) <= set(base.index), "members missing from countries_2024.csv")
+    base = base.loc[sorted(iso)]
     for col in ("cow_code", "gw_code"):
         require(base[col].notna().all(), f"countries_2024.csv: {col} has gaps")
         require(base[col].is_unique, f"countries_2024.csv: {col} is not unique")
@@ -1062,9 +1276,7 @@ def conflict_years(src: Path, ucdp: dict[int, str], year: int, stats: dict) -> p
     return years.groupby(["iso3_a", "iso3_b"]).size()
 
 
-def add_security(
-    src: Path, dy: pd.DataFrame, year: int = SCENARIO_YEAR
-) -> tuple[pd.DataFrame, dict]:
+def add_security(src: Path, dy: pd.DataFrame, year: int) -> tuple[pd.DataFrame, dict]:
     """Add the security columns (``SECURITY_COLUMNS``) to the dyad table for ``year``.
 
     Args:
@@ -1163,7 +1375,7 @@ SOURCES = [
     ],
     [
         "`cow_nmc_v7_1816_2022.csv`",
-        "`milex_usd`, `milper_thousands`, `cinc_cow_2022`",
+        "`milex_usd`, `milper_thousands`, `cinc_cow`",
         "Correlates of War Project, National Material Capabilities v7.0, free with"
         ' citation. Singer, J. David, Stuart Bremer, and John Stuckey (1972), "Capability'
         ' Distribution, Uncertainty, and Major Power War, 1820-1965", in Bruce Russett'
@@ -1356,6 +1568,16 @@ def render_security_md(dy: pd.DataFrame, sec: dict) -> str:
         f"tssr_id {k} ({name}): `{col}` {wrong} -> {right} ({why})"
         for k, (name, col, wrong, right, why) in TSS_CODE_FIXES.items()
     )
+    if atop < year:
+        atop_lag = (
+            f"Its last year, {atop}, is {year - atop} years before the scenario\n  year, so"
+            " later treaties are missing: Finland and Sweden joined NATO in 2023 and 2024,\n"
+            f"  yet `defense_pact` is {by_pair.at[('FIN', 'USA'), 'defense_pact']} for FIN-USA"
+            f" and\n  {by_pair.at[('SWE', 'USA'), 'defense_pact']} for SWE-USA (it is\n"
+            f"  {by_pair.at[('DEU', 'FIN'), 'defense_pact']} for DEU-FIN, a pair of EU members)."
+        )
+    else:
+        atop_lag = f"ATOP codes the scenario year itself ({atop})."
     return f"""## Security relations of the dyads
 
 The five columns `rivalry`, `defense_pact`, `alliance`, `dispute_years` and
@@ -1383,11 +1605,7 @@ Examples:
   {", ".join(sec["rivalry_dropped_names"]) or "none"}. A pair with two rivalries counts
   once. Code corrected: {tss_fixes}. The type flags and `principal` are not used.
 * **Alliances.** ATOP is a directed dyad-year file; a pair is True if either direction
-  has the obligation. Its last year, {atop}, is {year - atop} years before the scenario
-  year, so later treaties are missing: Finland and Sweden joined NATO in 2023 and 2024,
-  yet `defense_pact` is {by_pair.at[("FIN", "USA"), "defense_pact"]} for FIN-USA and
-  {by_pair.at[("SWE", "USA"), "defense_pact"]} for SWE-USA (it is
-  {by_pair.at[("DEU", "FIN"), "defense_pact"]} for DEU-FIN, a pair of EU members).
+  has the obligation. {atop_lag}
   Non-aggression and consultation obligations also come from broad multilateral
   treaties, so `alliance` is True for rivals too: {len(rival_allied)} of the
   {len(rivals)} rival pairs have such an obligation without a defence pact
@@ -1430,12 +1648,28 @@ has one code in both):
 """
 
 
-def render_data_md(df: pd.DataFrame, dy: pd.DataFrame, log: GapLog, stats: dict, sec: dict) -> str:
+#: The paragraph an earlier world's DATA.md opens with.
+OTHER_WORLDS_NOTE = """\
+An earlier world, the start of a hindcast (`docs/VALIDATION.md`). It is built by the
+same script and rules as the 2024 world (`sim/data/DATA.md`) from the sources of the
+scenario year, except where a source exists only for 2024-2025: names, codes, capitals,
+subregions and UN regional groups come from `countries_2024.csv` and
+`memberships_2025.csv`; memberships are those in force at the end of the first simulated
+year (from the `since` years and the spells listed below); the Council's elected seats
+and the nuclear inventories are tables in the script, with their sources.
+
+"""
+
+
+def render_data_md(
+    df: pd.DataFrame, dy: pd.DataFrame, year: int, log: GapLog, stats: dict, sec: dict
+) -> str:
     """Render the data documentation, including every gap list computed in this run.
 
     Args:
         df: The country table.
         dy: The dyad table.
+        year: Scenario year.
         log: Gap-rule log.
         stats: Build statistics from :func:`build_countries`.
         sec: Statistics of the security columns from :func:`add_security`.
@@ -1453,112 +1687,23 @@ def render_data_md(df: pd.DataFrame, dy: pd.DataFrame, log: GapLog, stats: dict,
     def empty_for(col: str) -> str:
         return ", ".join(df.index[df[col].isna()]) or "none"
 
-    y0, y1 = POP_GROWTH_YEARS
-    columns = md_table(["Column", "Derivation"], [
-        ["`iso3`", "ISO 3166-1 alpha-3, unique, sorted."],
-        ["`name`", "Short name from `countries_2024.csv`."],
-        ["`region`", "Continent from `countries_2024.csv` (`America` renamed `Americas`)."],
-        ["`subregion`", "UN M49 subregion; the peer group of every median-based gap rule."],
-        ["`un_regional_group`", "UN regional group (Security Council elections), from"
-         f" `memberships_2025.csv`. Empty only for {', '.join(stats['no_regional_group'])}"
-         " (Kiribati belongs to none)."],
-        ["`gdp_usd`, `gdp_year`", "`gdp_usd_latest` / `gdp_latest_year` of"
-         " `countries_2024.csv`: World Bank GDP, current US$, for 2024 (GDP per capita x"
-         " population) or, without a 2024 figure, the latest year. Whole dollars."],
-        ["`gdp_imputed`", "True where GDP was imputed (gap rules below)."],
-        ["`trend_growth`", "Median World Bank real GDP growth (NY.GDP.MKTP.KD.ZG),"
-         f" {TREND_YEARS[0]}-{TREND_YEARS[-1]} without 2020 and 2021, as a fraction per"
-         f" year; at least {TREND_MIN_YEARS} observed years; clipped to"
-         f" [{TREND_CLIP[0]}, {TREND_CLIP[1]}]. 6 significant digits."],
-        ["`population`", f"World Bank SP.POP.TOTL, {SCENARIO_YEAR}."],
-        ["`population_growth`", f"Compound annual growth {y0}-{y1}:"
-         f" (P{y1}/P{y0})^(1/{y1 - y0}) - 1."],
-        ["`milex_usd`, `milex_year`", f"COW NMC v7 `milex` {MILEX_YEAR} x 1000"
-         " (**COW milex is in US$ thousands**), current US$; whole dollars."],
-        ["`milex_share_gdp`", "`milex_usd` / World Bank GDP (NY.GDP.MKTP.CD) of"
-         " `milex_year`, a fraction."],
-        ["`milex_imputed`", f"True where military expenditure is not the COW {MILEX_YEAR}"
-         " value."],
-        ["`milper_thousands`", f"COW NMC v7 `milper` {MILEX_YEAR}, thousands of personnel"
-         f" (as given). May be empty; empty for: {empty_for('milper_thousands')}."],
-        ["`cinc_cow_2022`", "COW NMC v7 Composite Index of National Capability, 2022,"
-         f" 6 significant digits. May be empty; empty for: {empty_for('cinc_cow_2022')}."],
-        ["`ideal_point`, `ideal_point_year`", "UNGA ideal point `idealpointfp`"
-         f" (Bailey-Strezhnev-Voeten), {SCENARIO_YEAR}, 6 significant digits; matched by"
-         " `iso3c`, else by COW `ccode`."],
-        ["`capital`, `capital_lat`, `capital_lon`", "GeoNames capitals file; coordinates"
-         " (degrees) as given."],
-        ["`nuclear_warheads`", "Total warhead inventory, January 2025, SIPRI Yearbook 2025"
-         " headline figures (`nuclear_forces_2025.csv`); 0 for all other states."],
-        ["`nato` ... `arab_league`, `p5`", "True/False from `memberships_2025.csv` (status"
-         " late 2025), UN members only; see the notes below."],
-        ["`unsc_term_end`", f"Elected members of the {SCENARIO_YEAR + 1} Security Council:"
-         f" last year of the two-year term ({SCENARIO_YEAR + 1}: elected for"
-         f" {SCENARIO_YEAR}-{SCENARIO_YEAR + 1}; {SCENARIO_YEAR + 2}: elected for"
-         f" {SCENARIO_YEAR + 1}-{SCENARIO_YEAR + 2}). Empty otherwise, P5 included."
-         f" Values: {unsc_txt}."],
-    ])  # fmt: skip
-    dyad_columns = md_table(["Column", "Derivation"], [
-        ["`iso3_a`, `iso3_b`", "The pair, `iso3_a < iso3_b`."],
-        ["`distance_km`", "Great-circle (haversine) distance between the capitals (GeoNames"
-         " coordinates), `sim.geo.distance_matrix_km`, mean Earth radius 6371.0088 km;"
-         " rounded to 0.1 km."],
-        ["`contiguity`", "CEPII GeoDist `contig`."],
-        ["`common_language`", "CEPII GeoDist `comlang_off` (a common official language)."],
-        ["`cepii`", f"True where the pair is in GeoDist ({n_cepii:,} pairs); False where"
-         f" the two columns above were filled by rule ({n_rule:,} pairs)."],
-        *security_column_rows(dy, sec),
-    ])  # fmt: skip
-    missing = md_table(
-        ["Missing", "Land borders (contiguity True)", "Language proxy", "Common language with"],
-        [
-            [a, ", ".join(sorted(bs)), LANGUAGE_PROXY[a], t(f"comlang_{a}")]
-            for a, bs in MISSING_BORDERS.items()
-        ],
-    )
-    return f"""# Data: the 2024 world scenario
-
-<!-- Generated by scripts/build_world_2024.py; edit the script, not this file. -->
-
-Tables in `sim/data/world_2024/`:
-
-* `countries.csv`: one row per UN member state (193), sorted by `iso3`.
-* `dyads.parquet`: one row per unordered pair of members (18,528), `iso3_a < iso3_b`,
-  sorted; written with pyarrow, zstd compression, no index.
-
-## Rebuilding
-
-```
-make data    # runs: python scripts/build_world_2024.py
-python scripts/build_world_2024.py --sources ../shared/data --out sim/data/world_2024
-```
-
-The paths above are the defaults, relative to the repository root (the script works from
-any working directory). The build is deterministic: rerunning it gives identical bytes.
-It also rewrites this file, because the gap lists below are computed by the script. It
-fails loudly if a required column has a gap that no rule below fills, if there are not
-193 unique members, or if sources that should agree do not.
-
-## Sources
-
-The raw files are not shipped; they are described in `../shared/data/README.md`. All
-may be redistributed with attribution. SIPRI military-expenditure figures are
-deliberately **not** used (SIPRI's terms restrict reuse): military expenditure comes
-from the Correlates of War (COW).
-
-{md_table(["File", "Used for", "Producer, licence, citation"], SOURCES)}
-
-Not used by this build (in the shared data for other steps): COW Dyadic Trade v4.0
-(Barbieri, Katherine, and Omar M. G. Keshk (2016), *Correlates of War Project
-Trade Data Set Codebook, Version 4.0*; free with citation), the raw UNGA roll-call votes
-(Voeten, Erik, "United Nations General Assembly Voting Data", Harvard Dataverse, CC0),
-the GeoDist country file (CEPII, as above) and the largest-polygon centroids (360info
-and geoBoundaries, CC BY 4.0).
-
-## countries.csv: columns
-
-{columns}
-
+    y0, y1 = year - POP_GROWTH_SPAN, year
+    ref, trend_yrs, at = milex_year(year), trend_years(year), status_year(year)
+    earliest = ref - MILEX_LOOKBACK
+    left_out = [y for y in TREND_EXCLUDED if year - 9 <= y <= year]
+    trend_gap = f" without {' and '.join(map(str, left_out))}" if left_out else ""
+    if year == BASE_YEAR:
+        gdp_source = (
+            "`gdp_usd_latest` / `gdp_latest_year` of `countries_2024.csv`: World Bank GDP,"
+            " current US$, for 2024 (GDP per capita x population) or, without a 2024 figure,"
+            " the latest year. Whole dollars."
+        )
+        nuclear_source = (
+            "Total warhead inventory, January 2025, SIPRI Yearbook 2025 headline figures"
+            " (`nuclear_forces_2025.csv`); 0 for all other states."
+        )
+        council_source = "From `memberships_2025.csv`."
+        membership_notes = f"""\
 Membership notes (from `memberships_2025.csv`; counts are of UN members):
 
 * `nato` ({count["nato"]}), `eu` ({count["eu"]}), `g7` ({count["g7"]}), `g20`
@@ -1583,7 +1728,203 @@ Membership notes (from `memberships_2025.csv`; counts are of UN members):
 * `arab_league` ({count["arab_league"]}): UN members of the Arab League (Syria included).
 * `p5`: {members["p5"]}.
 * Non-UN entries of `memberships_2025.csv` dropped: {", ".join(stats["non_un_members"])}
-  (the Sahrawi Republic in the AU, Palestine in the Arab League).
+  (the Sahrawi Republic in the AU, Palestine in the Arab League)."""
+        gdp_rules = f"""\
+* **Latest year instead of 2024.** Without a World Bank 2024 GDP, `gdp_usd` is the
+  Bank's latest figure and `gdp_year` its year (`gdp_imputed` False). Stale figures are
+  kept as the rule says: a known caveat (Venezuela's latest World Bank GDP is from 2014,
+  Eritrea's from 2011, South Sudan's from 2015). Touched: {t("gdp_stale")}.
+* **No World Bank GDP at all: imputed.** GDP per capita = the
+  {GDP_PC_IMPUTE_PERCENTILE}th percentile of 2024 GDP per capita across the
+  {stats["gdp_pc_n"]} UN members that have one (numpy linear interpolation:
+  US${stats["gdp_pc_p10"]:,.2f}), times the 2024 population; `gdp_year` {year},
+  `gdp_imputed` True. Touched: {t("gdp_imputed")}."""
+        closing = """## Gravity calibration
+
+See `gravity.md`.
+
+## Security Council record
+
+`council_record_2011_2024.csv`: resolutions adopted and vetoes cast by each permanent
+member, 2011-2024, the calibration target of the Council phase; every figure has its source
+and a `verified` column (see `sim/council/CALIBRATION.md`). Compiled by hand from UN press
+releases, the Secretariat's *Highlights of Security Council Practice* and Security Council
+Report, not rebuilt by this script.
+"""
+    else:
+        gdp_source = (
+            f"World Bank GDP, current US$ (NY.GDP.MKTP.CD), of {year}; where that series"
+            f" lacks {year}, GDP per capita x population (NY.GDP.PCAP.CD x SP.POP.TOTL);"
+            " without either, the gap rules below. Whole dollars."
+        )
+        nuclear_source = (
+            "Total warhead inventory, approximate, from the sources listed in"
+            " `NUCLEAR_HISTORY` of `scripts/build_world.py` (SIPRI Yearbook 2014 for 2014;"
+            " Norris & Kristensen 2006 and the Bulletin's Nuclear Notebooks for 2000); 0 for"
+            " all other states. No mechanism reads it."
+        )
+        council_source = (
+            "From the General Assembly's elections (`COUNCIL_SEATS` of `scripts/build_world.py`)."
+        )
+        former = "; ".join(
+            f"{org} {i} {first}-{last} ({why})" for org, i, first, last, why in FORMER_MEMBERSHIPS
+        )
+        au_body = "the OAU, which the AU replaced in 2002" if at < AU_FOUNDED else "the AU"
+        fills = "; ".join(f"{org} {i} {y} ({why})" for (org, i), (y, why) in SINCE_FILLS.items())
+        membership_notes = f"""\
+Membership notes (counts are of UN members existing at the end of {year}). A flag is
+True when `memberships_2025.csv` lists the country with an accepted status (as for 2024:
+suspended AU members and Armenia's frozen CSTO participation count) and its `since` is
+at or before {at}, the first simulated year; an empty `since` means a member since
+before 2001, except where a later entry is known: {fills}. Spells that the 2025 file no
+longer shows are added: {former}. Partner, invited and observer statuses are False.
+
+* `nato` ({count["nato"]}), `eu` ({count["eu"]}), `g7` ({count["g7"]}), `g20`
+  ({count["g20"]}).
+* `brics` ({count["brics"]}): {members["brics"] or "none (the BRIC met from 2009)"};
+  `brics_partner` ({count["brics_partner"]}).
+* `sco` ({count["sco"]}): {members["sco"]}.
+* `eaeu` ({count["eaeu"]}): {members["eaeu"] or "none (founded in 2015)"}.
+* `csto` ({count["csto"]}): {members["csto"]} (the Collective Security Treaty before the
+  organisation of 2002).
+* `asean` ({count["asean"]}); `arab_league` ({count["arab_league"]}, Syria included: its
+  suspension of 2011-2023 does not remove the flag, as suspended AU members keep theirs).
+* `au` ({count["au"]}): {au_body}; Morocco is out (1984-2017).
+* `p5`: {members["p5"]}."""
+        gdp_rules = f"""\
+* **GDP per capita x population.** Where the current-US$ series lacks the year but the
+  per-capita series has it: {t("gdp_pc_pop")}.
+* **Latest earlier year.** Without a World Bank GDP for {year}, the latest earlier year
+  (`gdp_year` that year): {t("gdp_stale")}.
+* **Earliest later year.** Without any earlier figure, the first of the
+  {GDP_LATER_YEARS} following years with one (a current-US$ figure of a later year):
+  {t("gdp_later")}.
+* **No World Bank GDP at all: imputed.** GDP per capita = the
+  {GDP_PC_IMPUTE_PERCENTILE}th percentile of {year} GDP per capita across the
+  {stats["gdp_pc_n"]} members that have one (US${stats["gdp_pc_p10"]:,.2f}), times the
+  {year} population; `gdp_imputed` True. Touched: {t("gdp_imputed")}."""
+        closing = ""
+    not_yet = (
+        f" Left out, not yet independent at the end of {year}:"
+        f" {', '.join(f'{i} ({EXISTS_FROM[i]})' for i in stats['not_yet'])}."
+        if stats["not_yet"]
+        else ""
+    )
+    columns = md_table(["Column", "Derivation"], [
+        ["`iso3`", "ISO 3166-1 alpha-3, unique, sorted."],
+        ["`name`", "Short name from `countries_2024.csv`."],
+        ["`region`", "Continent from `countries_2024.csv` (`America` renamed `Americas`)."],
+        ["`subregion`", "UN M49 subregion; the peer group of every median-based gap rule."],
+        ["`un_regional_group`", "UN regional group (Security Council elections), from"
+         f" `memberships_2025.csv`. Empty only for {', '.join(stats['no_regional_group'])}"
+         " (Kiribati belongs to none)."],
+        ["`gdp_usd`, `gdp_year`", gdp_source],
+        ["`gdp_imputed`", "True where GDP was imputed (gap rules below)."],
+        ["`trend_growth`", "Median World Bank real GDP growth (NY.GDP.MKTP.KD.ZG),"
+         f" {trend_yrs[0]}-{trend_yrs[-1]}{trend_gap}, as a fraction per"
+         f" year; at least {TREND_MIN_YEARS} observed years; clipped to"
+         f" [{TREND_CLIP[0]}, {TREND_CLIP[1]}]. 6 significant digits."],
+        ["`population`", f"World Bank SP.POP.TOTL, {year}."],
+        ["`population_growth`", f"Compound annual growth {y0}-{y1}:"
+         f" (P{y1}/P{y0})^(1/{y1 - y0}) - 1."],
+        ["`milex_usd`, `milex_year`", f"COW NMC v7 `milex` {ref} x 1000"
+         " (**COW milex is in US$ thousands**), current US$; whole dollars."],
+        ["`milex_share_gdp`", "`milex_usd` / World Bank GDP (NY.GDP.MKTP.CD) of"
+         " `milex_year`, a fraction."],
+        ["`milex_imputed`", f"True where military expenditure is not the COW {ref}"
+         " value."],
+        ["`milper_thousands`", f"COW NMC v7 `milper` {ref}, thousands of personnel"
+         f" (as given). May be empty; empty for: {empty_for('milper_thousands')}."],
+        ["`cinc_cow`", f"COW NMC v7 Composite Index of National Capability, {ref},"
+         f" 6 significant digits. May be empty; empty for: {empty_for('cinc_cow')}."],
+        ["`price_level`", "World Bank GDP in current US$ (NY.GDP.MKTP.CD) over GDP at"
+         f" purchasing-power parity in current international $ (NY.GDP.MKTP.PP.CD),"
+         f" {price_year(year)} (the last year of the PPP extract at or before {year}): the"
+         " price level relative to the United States (1). 6 significant digits. May be"
+         f" empty; empty for: {empty_for('price_level')}."],
+        ["`price_level_mean`", "Geometric mean of the same ratio over"
+         f" {price_year(year) - 9}-{price_year(year)}, the years with both figures (at least"
+         f" {TREND_MIN_YEARS}): the level real exchange rates revert to. 6 significant"
+         f" digits. May be empty; empty for: {empty_for('price_level_mean')}."],
+        ["`ideal_point`, `ideal_point_year`", "UNGA ideal point `idealpointfp`"
+         f" (Bailey-Strezhnev-Voeten), {year}, 6 significant digits; matched by"
+         " `iso3c`, else by COW `ccode`."],
+        ["`capital`, `capital_lat`, `capital_lon`", "GeoNames capitals file; coordinates"
+         " (degrees) as given."],
+        ["`nuclear_warheads`", nuclear_source],
+        ["`nato` ... `arab_league`, `p5`", "True/False from `memberships_2025.csv` (status"
+         f" at the end of {at}, the first simulated year), UN members only; see the notes"
+         " below."],
+        ["`unsc_term_end`", f"Elected members of the {at} Security Council (the first"
+         f" simulated year): last year of the two-year term ({at}: elected for"
+         f" {at - 1}-{at}; {at + 1}: elected for {at}-{at + 1}). Empty otherwise, P5"
+         f" included. Values: {unsc_txt}. {council_source}"],
+    ])  # fmt: skip
+    dyad_columns = md_table(["Column", "Derivation"], [
+        ["`iso3_a`, `iso3_b`", "The pair, `iso3_a < iso3_b`."],
+        ["`distance_km`", "Great-circle (haversine) distance between the capitals (GeoNames"
+         " coordinates), `sim.geo.distance_matrix_km`, mean Earth radius 6371.0088 km;"
+         " rounded to 0.1 km."],
+        ["`contiguity`", "CEPII GeoDist `contig`."],
+        ["`common_language`", "CEPII GeoDist `comlang_off` (a common official language)."],
+        ["`cepii`", f"True where the pair is in GeoDist ({n_cepii:,} pairs); False where"
+         f" the two columns above were filled by rule ({n_rule:,} pairs)."],
+        *security_column_rows(dy, sec),
+    ])  # fmt: skip
+    missing = md_table(
+        ["Missing", "Land borders (contiguity True)", "Language proxy", "Common language with"],
+        [
+            [a, ", ".join(sorted(bs)), LANGUAGE_PROXY[a], t(f"comlang_{a}")]
+            for a, bs in MISSING_BORDERS.items()
+        ],
+    )
+    return f"""# Data: the {year} world scenario
+
+<!-- Generated by scripts/build_world.py --year {year}; edit the script, not this file. -->
+
+Tables in `sim/data/world_{year}/`:
+
+* `countries.csv`: one row per UN member state that existed at the end of {year}
+  ({len(df)}), sorted by `iso3`.{not_yet}
+* `dyads.parquet`: one row per unordered pair of members ({len(dy):,}), `iso3_a < iso3_b`,
+  sorted; written with pyarrow, zstd compression, no index.
+* `scenario.yaml`: the politics of the start year (blocs, wars, sanctions, great-power
+  strategies, events), written by hand with its sources; not rebuilt by the script.
+
+{"" if year == BASE_YEAR else OTHER_WORLDS_NOTE}## Rebuilding
+
+```
+make data    # runs the script below for {", ".join(map(str, WORLD_YEARS))}
+python scripts/build_world.py --year {year} --sources ../shared/data --out sim/data/world_{year}
+```
+
+The paths above are the defaults, relative to the repository root (the script works from
+any working directory). The build is deterministic: rerunning it gives identical bytes.
+It also rewrites this file, because the gap lists below are computed by the script. It
+fails loudly if a required column has a gap that no rule below fills, if the members or
+the memberships differ from what is expected, or if sources that should agree do not.
+
+## Sources
+
+The raw files are not shipped; they are described in `../shared/data/README.md`. All
+may be redistributed with attribution. SIPRI military-expenditure figures are
+deliberately **not** used (SIPRI's terms restrict reuse): military expenditure comes
+from the Correlates of War (COW).
+
+{md_table(["File", "Used for", "Producer, licence, citation"], SOURCES)}
+
+Not used by this build (in the shared data for other steps): COW Dyadic Trade v4.0
+(Barbieri, Katherine, and Omar M. G. Keshk (2016), *Correlates of War Project
+Trade Data Set Codebook, Version 4.0*; free with citation), the raw UNGA roll-call votes
+(Voeten, Erik, "United Nations General Assembly Voting Data", Harvard Dataverse, CC0),
+the GeoDist country file (CEPII, as above) and the largest-polygon centroids (360info
+and geoBoundaries, CC BY 4.0).
+
+## countries.csv: columns
+
+{columns}
+
+{membership_notes}
 
 ## dyads.parquet: columns
 
@@ -1600,20 +1941,12 @@ is complete in the sources, and the script asserts that.
 
 ### GDP
 
-* **Latest year instead of 2024.** Without a World Bank 2024 GDP, `gdp_usd` is the
-  Bank's latest figure and `gdp_year` its year (`gdp_imputed` False). Stale figures are
-  kept as the rule says: a known caveat (Venezuela's latest World Bank GDP is from 2014,
-  Eritrea's from 2011, South Sudan's from 2015). Touched: {t("gdp_stale")}.
-* **No World Bank GDP at all: imputed.** GDP per capita = the
-  {GDP_PC_IMPUTE_PERCENTILE}th percentile of 2024 GDP per capita across the
-  {stats["gdp_pc_n"]} UN members that have one (numpy linear interpolation:
-  US${stats["gdp_pc_p10"]:,.2f}), times the 2024 population; `gdp_year` {SCENARIO_YEAR},
-  `gdp_imputed` True. Touched: {t("gdp_imputed")}.
+{gdp_rules}
 
 ### Trend growth
 
 * **Too few years: subregion median.** A country needs at least {TREND_MIN_YEARS}
-  observed years of real GDP growth among {", ".join(map(str, TREND_YEARS))}; otherwise
+  observed years of real GDP growth among {", ".join(map(str, trend_yrs))}; otherwise
   it takes the median trend of the countries of its UN subregion that have one (before
   clipping). Touched (observed years; value): {t("trend_subregion")}.
 * **Clipping** to [{TREND_CLIP[0]}, {TREND_CLIP[1]}]. Clipped (raw -> clipped):
@@ -1622,6 +1955,15 @@ is complete in the sources, and the script asserts that.
 ### Population growth
 
 * **Missing: subregion median.** Touched: {t("pop_growth_subregion")}.
+
+### Price level
+
+* **Missing** (no PPP or no current-US$ GDP for {price_year(year)}): left empty; the model
+  then puts the country on the cross-country price-income line. Touched:
+  {t("price_level_missing")}.
+* **Too few years for the decade mean** (fewer than {TREND_MIN_YEARS}): `price_level_mean`
+  empty; the model then takes the start level as the country's own mean. Touched:
+  {t("price_mean_missing")}.
 
 ### Military expenditure
 
@@ -1632,14 +1974,14 @@ COW milex is in **US$ thousands**; `milex_usd` = milex x 1000.
   capita x population of that year is used: {t("milex_denom_pc")}. Where both lack it,
   the latest World Bank GDP (`gdp_usd`, an earlier year) is used, a caveat:
   {t("milex_denom_latest")}. Military expenditure is still the observed COW
-  {MILEX_YEAR} value for these rows (`milex_imputed` False).
-* **No COW {MILEX_YEAR} value: latest earlier COW year.** The latest COW year from
-  {MILEX_EARLIEST} on with a milex value *and* a World Bank GDP for that year (so the
+  {ref} value for these rows (`milex_imputed` False).
+* **No COW {ref} value: latest earlier COW year.** The latest COW year from
+  {earliest} on with a milex value *and* a World Bank GDP for that year (so the
   share is of one year); `milex_year` is that year, `milex_imputed` True. Touched (year
   used): {t("milex_earlier_year")}. COW years passed over for lack of World Bank GDP:
   {t("milex_year_skipped_no_gdp")}.
-* **No COW value since {MILEX_EARLIEST}: subregion median share.** `milex_share_gdp` =
-  median share of the countries of its UN subregion with an observed COW {MILEX_YEAR}
+* **No COW value since {earliest}: subregion median share.** `milex_share_gdp` =
+  median share of the countries of its UN subregion with an observed COW {ref}
   value; `milex_usd` = share x `gdp_usd`; `milex_year` = `gdp_year`; `milex_imputed`
   True. Touched (share): {t("milex_subregion_share")}. Caveat: North Korea gets the
   East Asian median share of an imputed GDP, surely far below its real effort.
@@ -1648,7 +1990,7 @@ COW milex is in **US$ thousands**; `milex_usd` = milex x 1000.
 
 * Matched by `iso3c`; where the file lacks the code, by COW `ccode`:
   {t("ideal_match_ccode")}.
-* **No {SCENARIO_YEAR} `idealpointfp`: latest year with one.** Touched (year used):
+* **No {year} `idealpointfp`: latest year with one.** Touched (year used):
   {t("ideal_earlier_year")}.
 * **No `idealpointfp` at all: latest `idealpointall`.** Touched: {t("ideal_all")}.
 
@@ -1673,18 +2015,7 @@ Montenegro*, so after recoding Serbia would keep Montenegro's border with Albani
 borders that are now South Sudan's (KEN-SDN, SDN-UGA, COD-SDN).
 
 {render_security_md(dy, sec)}
-## Gravity calibration
-
-See `gravity.md`.
-
-## Security Council record
-
-`council_record_2011_2024.csv`: resolutions adopted and vetoes cast by each permanent
-member, 2011-2024, the calibration target of the Council phase; every figure has its source
-and a `verified` column (see `sim/council/CALIBRATION.md`). Compiled by hand from UN press
-releases, the Secretariat's *Highlights of Security Council Practice* and Security Council
-Report, not rebuilt by this script.
-"""
+{closing}"""
 
 
 # --------------------------------------------------------------------------- main
@@ -1707,31 +2038,41 @@ def print_report(df: pd.DataFrame, dy: pd.DataFrame, log: GapLog) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Parse arguments, build and write the tables and DATA.md.
+    """Parse arguments, build and write the tables and DATA.md of one world.
 
     Args:
         argv: Command-line arguments (default: ``sys.argv[1:]``).
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--year", type=int, default=BASE_YEAR, choices=WORLD_YEARS,
+                        help="scenario year")  # fmt: skip
     parser.add_argument("--sources", default="../shared/data",
                         help="source directory, relative to the repo root")  # fmt: skip
-    parser.add_argument("--out", default="sim/data/world_2024",
-                        help="output directory, relative to the repo root")  # fmt: skip
-    parser.add_argument("--doc", default="sim/data/DATA.md",
-                        help="data documentation to write, relative to the repo root")  # fmt: skip
+    parser.add_argument("--out", default=None,
+                        help="output directory, relative to the repo root"
+                             " (default sim/data/world_YEAR)")  # fmt: skip
+    parser.add_argument("--doc", default=None,
+                        help="data documentation to write, relative to the repo root (default"
+                             " sim/data/DATA.md for 2024, else OUT/DATA.md)")  # fmt: skip
     args = parser.parse_args(argv)
+    year = args.year
     src = REPO_ROOT / args.sources
-    out = REPO_ROOT / args.out
-    doc = REPO_ROOT / args.doc
+    out = REPO_ROOT / (args.out or f"sim/data/world_{year}")
+    if args.doc:
+        doc = REPO_ROOT / args.doc
+    else:
+        doc = REPO_ROOT / "sim/data/DATA.md" if year == BASE_YEAR else out / "DATA.md"
 
     log = GapLog()
-    countries, stats = build_countries(src, log)
-    dyads = build_dyads(src, countries, log)
-    dyads, security = add_security(src, dyads, SCENARIO_YEAR)
+    countries, stats = build_countries(src, year, log)
+    dyads = build_dyads(src, countries, year, log)
+    dyads, security = add_security(src, dyads, year)
     write_countries(countries, out / "countries.csv")
     write_dyads(dyads, out / "dyads.parquet")
     doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(render_data_md(countries, dyads, log, stats, security), encoding="utf-8")
+    text = render_data_md(countries, dyads, year, log, stats, security)
+    doc.write_text(text, encoding="utf-8")
+    print(f"world_{year}:")
     print_report(countries, dyads, log)
 
 
