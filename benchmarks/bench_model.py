@@ -16,59 +16,42 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import sim.model as model_module
 from benchmarks.record import write_record
-from sim import (
-    WorldModel,
-    blocs,
-    diplomacy,
-    economy,
-    events,
-    finance,
-    powers,
-    synthetic_world,
-    trade,
-)
-from sim.alignment import strategies
-from sim.council import session
+from sim import WorldModel, synthetic_world
 from sim.world import _load_folder
 
-#: The phases of `WorldModel.step`, reported one by one: (name, module holding its entry point).
-PHASES = (
-    ("apply_events", events),
-    ("grow_economy", economy),
-    ("update_trade", trade),
-    ("act_great_powers", powers),
-    ("update_diplomacy", diplomacy),
-    ("align", strategies),
-    ("update_blocs", blocs),
-    ("settle_finance", finance),
-    ("hold_council", session),
-)
+#: The phases of `WorldModel.step`, reported one by one by their entry point's name.
+PHASES = tuple(phase.__name__ for phase, _ in model_module.PHASES)
 
 
 @contextlib.contextmanager
 def timed_phases(spent: dict[str, float]):
     """Within the block, each phase's entry point adds its time to `spent` (and the record's).
 
-    The model calls every phase through its module (`trade.update_trade(self)`), so wrapping
-    the module attribute times the phase inside real steps, in the model's own order.
+    The model steps through `sim.model.PHASES`, so replacing each entry by a timed wrapper
+    times the phases inside real steps, in the model's own order.
     """
-    originals = [(module, name, getattr(module, name)) for name, module in PHASES]
-    originals.append((WorldModel, "record", WorldModel.record))
-    for module, name, function in originals:
+    original_phases, original_record = model_module.PHASES, WorldModel.record
 
-        def timed(*args, _function=function, _name=name, **kwargs):
+    def timer(function, name):
+        def timed(*args, **kwargs):
             start = time.perf_counter()
-            result = _function(*args, **kwargs)
-            spent[_name] += time.perf_counter() - start
+            result = function(*args, **kwargs)
+            spent[name] += time.perf_counter() - start
             return result
 
-        setattr(module, name, timed)
+        timed.__name__, timed.__module__ = function.__name__, function.__module__
+        return timed
+
+    model_module.PHASES = tuple(
+        (timer(phase, phase.__name__), written) for phase, written in original_phases
+    )
+    WorldModel.record = timer(original_record, "record")
     try:
         yield
     finally:
-        for module, name, function in originals:
-            setattr(module, name, function)
+        model_module.PHASES, WorldModel.record = original_phases, original_record
 
 
 def bench_size(label: str, scenario, runs: int, years: int) -> tuple[dict, WorldModel]:
@@ -89,7 +72,7 @@ def bench_size(label: str, scenario, runs: int, years: int) -> tuple[dict, World
                 start = time.perf_counter()
                 model.step()
                 steps.append(time.perf_counter() - start)
-                for name in (*(name for name, _ in PHASES), "record"):
+                for name in (*PHASES, "record"):
                     phases[name].append(spent[name])
     timings = {
         "label": label,

@@ -41,9 +41,10 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 
 from sim import WorldModel
 from sim.alignment.strategies import MIXED_PRESETS, STRATEGIES
+from sim.checks import check_arguments
 from sim.council import RULES
 from sim.events import EVENT_SETS, schedule
-from sim.model import GREAT_POWERS, SCENARIO_EVENTS
+from sim.model import GREAT_POWERS, PARAMETER_RANGES, SCENARIO_EVENTS, scenario_year
 from sim.powers import POWER_STRATEGIES, parse_strategies
 from sim.world import load_world, shipped_scenarios
 
@@ -256,6 +257,24 @@ def _plain(cfg: DictConfig | dict) -> dict:
     return OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
 
 
+def config_key_message(message: str, cfg: dict[str, Any]) -> str:
+    """A model argument's message, its name replaced by the config key that sets it.
+
+    E.g. "wedge_strength: expected ..." -> "powers.wedge_strength: expected ...".
+    """
+    name, sep, rest = message.partition(":")
+    if not sep:
+        return message
+    groups = {"powers": WEDGE, "alignment": cfg["alignment"], "model": cfg["model"]}
+    for group, names in groups.items():
+        if name in names:
+            return f"{group}.{name}:{rest}"
+    council = {arg: key for key, arg in COUNCIL_ARGUMENTS.items()}
+    if name in council:
+        return f"council.{council[name]}:{rest}"
+    return message
+
+
 def model_kwargs(cfg: DictConfig | dict) -> dict[str, Any]:
     """The `WorldModel` keyword arguments (all but `rng`) of a composed config.
 
@@ -336,6 +355,10 @@ def parameters(cfg: DictConfig | dict) -> dict[str, Any]:
     return columns
 
 
+#: The largest root seed: the tables store seeds as signed 64-bit integers.
+MAX_SEED = 2**63 - 1
+
+
 def check(cfg: DictConfig | dict, build: bool = True) -> dict[str, Any]:
     """Check what composition cannot: combinations, names inside values, ranges.
 
@@ -354,6 +377,8 @@ def check(cfg: DictConfig | dict, build: bool = True) -> dict[str, Any]:
     for key, low in (("steps", 0), ("replicates", 1), ("seed", 0)):
         if c[key] < low:
             raise ConfigError(f"{key}: expected an integer >= {low}, got {c[key]}")
+    if c["seed"] > MAX_SEED:  # the tables store it as a 64-bit integer
+        raise ConfigError(f"seed: expected an integer in [0, {MAX_SEED}], got {c['seed']}")
     scenario = c["scenario"]
     if scenario["name"] == "custom":
         if not scenario["path"] or not Path(scenario["path"]).is_dir():
@@ -383,6 +408,28 @@ def check(cfg: DictConfig | dict, build: bool = True) -> dict[str, Any]:
             f"only {COUNCIL_DEFAULT!r} can run"
         )
     kwargs = model_kwargs(c)
+    signature = WorldModel.constructor_parameters()
+    try:  # types and ranges first, so that a bad value's message comes alone
+        check_arguments(
+            {k: v for k, v in kwargs.items() if k in signature},
+            {name: p.annotation for name, p in signature.items()},
+            PARAMETER_RANGES,
+        )
+    except ValueError as error:
+        raise ConfigError(config_key_message(str(error), c)) from error
+    try:
+        scenario_year(load_world(kwargs["scenario"]), kwargs["start_year"])
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
+    planned = kwargs["events"]
+    last = kwargs["start_year"] + c["steps"]
+    for event in () if planned is None else schedule(planned):
+        if event.year > last:
+            raise ConfigError(
+                f"events: the {event.kind} event of {event.year} is after the run's last year"
+                f" {last} (start_year {kwargs['start_year']} + steps {c['steps']}): it would"
+                " never happen"
+            )
     if build:
         try:
             WorldModel(**kwargs, rng=0)

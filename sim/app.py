@@ -22,7 +22,7 @@ from mesa.visualization import SolaraViz
 from sim.alignment import STRATEGIES
 from sim.council import RULES
 from sim.events import EVENT_SETS
-from sim.model import SCENARIO_EVENTS, WorldModel
+from sim.model import PARAMETER_RANGES, SCENARIO_EVENTS, WorldModel
 from sim.outcomes import INITIAL_BLOCS, TRACKED_ACTORS
 from sim.powers import POWER_STRATEGIES
 from sim.world import load_world
@@ -69,8 +69,8 @@ MODEL_PARAMS = {
         "type": "SliderFloat",
         "label": "Wedge strength",
         "value": DEFAULTS["wedge_strength"],
-        "min": 0.0,
-        "max": 1.0,
+        "min": PARAMETER_RANGES["wedge_strength"][0],
+        "max": PARAMETER_RANGES["wedge_strength"][1],
         "step": 0.05,
     },
     "council_rule": _select("Council rule", list(RULES), DEFAULTS["council_rule"]),

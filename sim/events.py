@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.checks import check_ranges
+from sim.checks import check_value
 from sim.diplomacy import nudge_affinity
 from sim.registry import registrar
 
@@ -116,7 +116,7 @@ def three_way_summit(
     drafts and veto each other less (`sim.council.session`; Jervis 1985, "From Balance to
     Concert").
     """
-    rows = select(model, list(parties))
+    rows = select(model, parties)
     for k, i in enumerate(rows):  # each pair once: nudge_affinity writes both directions
         nudge_affinity(model, i, rows[k + 1 :], amount)
     model.sanctions[np.ix_(rows, rows)] *= 1.0 - relief
@@ -146,7 +146,7 @@ def ceasefire(
     amount: float = 0.2,
 ) -> None:
     """A ceasefire ends a listed conflict; the mediator gains affinity with both parties."""
-    a, b = select(model, list(parties))
+    a, b = select(model, parties)
     model.conflicts = [pair for pair in model.conflicts if set(pair) != {a, b}]
     model.refresh_conflicts()
     if mediator is not None:
@@ -200,6 +200,8 @@ EVENT_SETS: dict[str, tuple[Event, ...]] = {
 
 #: Parameters that name countries (resolved by `select`) and numeric ones with their range.
 COUNTRY_PARAMETERS = ("imposers", "targets", "members", "parties", "mediator")
+#: Parameters that must name a given number of countries (kind, parameter) -> (least, most).
+PARTY_COUNTS = {("ceasefire", "parties"): (2, 2), ("three_way_summit", "parties"): (2, 10_000)}
 PARAMETER_RANGES = {
     "intensity": (0.0, 1.0),
     "amount": (0.0, 1.0),
@@ -229,12 +231,24 @@ def check_schedule(events: Iterable[Event], model: WorldModel) -> None:
             )
         for name, value in event.params.items():
             if name in COUNTRY_PARAMETERS and value is not None:
+                if not isinstance(value, str) and not (
+                    isinstance(value, Iterable) and all(isinstance(v, str) for v in value)
+                ):
+                    raise ValueError(
+                        f"{where}: {name}: expected a name or a list of names, got {value!r}"
+                    )
                 try:
-                    select(model, value)
+                    rows = select(model, value)
                 except ValueError as error:
                     raise ValueError(f"{where}: {name}: {error}") from error
+                least, most = PARTY_COUNTS.get((event.kind, name), (0, 10_000))
+                if not least <= len(set(rows.tolist())) <= most:
+                    count = f"{least}" if least == most else f"at least {least}"
+                    raise ValueError(
+                        f"{where}: {name}: expected {count} different countries, got {value!r}"
+                    )
             if name in PARAMETER_RANGES:
-                check_ranges([(f"{where}: {name}", float(value), *PARAMETER_RANGES[name])])
+                check_value(f"{where}: {name}", value, float, PARAMETER_RANGES[name])
 
 
 def schedule(events: str | Iterable | None) -> tuple[Event, ...]:
@@ -256,8 +270,12 @@ def schedule(events: str | Iterable | None) -> tuple[Event, ...]:
             continue
         item = dict(item)
         try:
-            year, kind = int(item.pop("year")), item.pop("kind")
+            year, kind = item.pop("year"), item.pop("kind")
         except KeyError as missing:
             raise ValueError(f"events: each event needs a year and a kind, got {item}") from missing
-        result.append(Event(year, kind, item))
+        try:
+            check_value(f"events: {kind} year", year, int)
+        except ValueError as error:
+            raise ValueError(f"{error} (a whole year such as 2027)") from None
+        result.append(Event(int(year), kind, item))
     return tuple(sorted(result, key=lambda e: e.year))

@@ -9,7 +9,9 @@ in `docs/` and `../shared/DESIGN.md`.
 
 from __future__ import annotations
 
+import functools
 import inspect
+import math
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -22,7 +24,7 @@ from sim.agents import Country
 from sim.alignment import strategies
 from sim.alignment.strategies import assign_strategies
 from sim.blocs import initial_blocs, membership_matrix, named_members
-from sim.checks import check_ranges
+from sim.checks import check_arguments
 from sim.council import Council, CouncilRule, get_rule, session
 from sim.council.session import DRAFTS_PER_YEAR, HOPELESS_DRAFT_SHARE
 from sim.events import check_schedule, schedule
@@ -44,6 +46,110 @@ GREAT_POWERS = ("USA", "CHN", "RUS")
 GREAT_POWER_ALIGNMENT = "balancing"
 #: `events` default: the scenario's own schedule (`sim.world.Politics.events`).
 SCENARIO_EVENTS = "scenario"
+
+
+#: The allowed range of every numeric keyword of `WorldModel` (closed; inf where unbounded),
+#: the one declaration the model, the configs (`experiments.schema.check`) and the dashboard
+#: read. Types come from the signature: a float must be a finite real number (not a bool),
+#: an int a whole number, a bool True or False. Ranges are the values the mechanisms are
+#: defined for (shares in [0, 1]), or wide bounds that keep every array finite.
+PARAMETER_RANGES: dict[str, tuple[float, float]] = {
+    "start_year": (1900, 2200),
+    "convergence_rate": (0.0, 1.0),
+    "growth_persistence": (0.0, 1.0),
+    "price_half_life": (0.1, math.inf),
+    "shock_sd": (0.0, 1.0),
+    "trade_elasticity": (1e-6, 100.0),
+    "milex_adjustment_rate": (0.0, 1.0),
+    "milex_threat_response": (0.0, 100.0),
+    "capability_weight_gdp": (0.0, 100.0),
+    "capability_weight_milex": (0.0, 100.0),
+    "capability_weight_population": (0.0, 100.0),
+    "gdp_elasticity_exporter": (0.0, 5.0),
+    "gdp_elasticity_importer": (0.0, 5.0),
+    "distance_elasticity": (-10.0, 0.0),
+    "contiguity_effect": (-10.0, 10.0),
+    "common_language_effect": (-10.0, 10.0),
+    "affinity_trade_effect": (0.0, 10.0),
+    "bloc_trade_effect": (0.0, 10.0),
+    "trade_diversion": (0.0, 1.0),
+    "affinity_drift_rate": (0.0, 1.0),
+    "switching_cost": (0.0, 10.0),
+    "interdependence_weight": (0.0, 100.0),
+    "choice_noise": (0.0, 10.0),
+    "balancing_threshold": (-10.0, 10.0),
+    "hedging_threshold": (-10.0, 10.0),
+    "bandwagoning_threshold": (-10.0, 10.0),
+    "ideological_tolerance": (0.0, 100.0),
+    "economic_threshold": (0.0, 1.0),
+    "bloc_split_threshold": (-1.0, 1.0),
+    "bloc_formation_capability": (0.0, 1.0),
+    "bloc_formation_affinity": (-1.0, 1.0),
+    "bloc_formation_followers": (1, 10_000),
+    "wedge_strength": (0.0, 1.0),
+    "war_end_hazard": (0.0, 1.0),
+    "mediation_effect": (1.0, 100.0),
+    "finance_adjustment_rate": (0.0, 1.0),
+    "dollar_sanction_reach": (0.0, 1.0),
+    "council_drafts_per_year": (0.0, 10_000.0),
+    "council_hopeless_draft_share": (0.0, 1.0),
+}
+
+
+@functools.cache
+def _typed_parameters() -> frozenset[str]:
+    """The keywords whose annotation is a bool, int or float (checked by type)."""
+    simple = {bool, int, float}
+    return frozenset(
+        name
+        for name, p in WorldModel.constructor_parameters().items()
+        if simple & set(getattr(p.annotation, "__args__", (p.annotation,)))
+        and name not in ("rng", "scenario")
+    )
+
+
+#: The phases of a year, in order, each the entry point of its module, with the state arrays
+#: it writes (checked finite after it).
+PHASES = (
+    (events.apply_events, ("sanctions",)),  # scheduled events (sim/events.py)
+    (  # growth, prices, military burden, capability (sim/economy.py)
+        economy.grow_economy,
+        ("_gdp_usd", "_population", "_log_price", "_milex_usd", "_capability"),
+    ),
+    (trade.update_trade, ("_trade_usd", "_gains_level")),  # gravity, gains (sim/trade.py)
+    (powers.act_great_powers, ("sanctions", "alignment_bonus")),  # strategies (sim/powers.py)
+    (  # wars, affinity, rivalries, threat (sim/diplomacy.py)
+        diplomacy.update_diplomacy,
+        ("affinity", "bloc_threat", "power_threat"),
+    ),
+    (strategies.align, ()),  # bloc choices, new blocs (sim/alignment/strategies.py)
+    (blocs.update_blocs, ()),  # splits, dissolution (sim/blocs.py)
+    (finance.settle_finance, ("non_dollar_share",)),  # non-dollar settlement (sim/finance.py)
+    (session.hold_council, ()),  # the Security Council (sim/council/session.py)
+)
+
+
+class NonFiniteState(FloatingPointError):
+    """A state array holds a NaN or an infinity after a phase (the run cannot go on)."""
+
+
+def check_finite(model: WorldModel, phase, names: Iterable[str]) -> None:
+    """Raise `NonFiniteState` naming the year, phase and array if one is not finite.
+
+    One reduction an array: the sum of a finite array of this model's magnitudes is finite.
+    """
+    for name in names:
+        array = getattr(model, name, None)
+        if array is not None and not np.isfinite(np.sum(array)):
+            bad = np.argwhere(~np.isfinite(np.asarray(array)))
+            where = ""
+            if len(bad):
+                rows = [model.iso3[i] for i in bad[0]]
+                where = f" (first at {', '.join(rows)})"
+            raise NonFiniteState(
+                f"year {model.year}, phase {phase.__module__}.{phase.__name__}: the state array "
+                f"{name!r} is not finite{where}"
+            )
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -233,29 +339,11 @@ class WorldModel(mesa.Model):
     ) -> None:
         """Build the model from a scenario; see the class docstring for the parameters."""
         super().__init__(rng=rng)
-        check_ranges(
-            (
-                ("convergence_rate", convergence_rate, 0.0, 1.0),
-                ("growth_persistence", growth_persistence, 0.0, 1.0),
-                ("price_half_life", price_half_life, 0.1, float("inf")),
-                ("shock_sd", shock_sd, 0.0, 1.0),
-                ("trade_elasticity", trade_elasticity, 1e-6, 100.0),
-                ("milex_adjustment_rate", milex_adjustment_rate, 0.0, 1.0),
-                ("milex_threat_response", milex_threat_response, 0.0, 100.0),
-                ("trade_diversion", trade_diversion, 0.0, 1.0),
-                ("affinity_drift_rate", affinity_drift_rate, 0.0, 1.0),
-                ("switching_cost", switching_cost, 0.0, 10.0),
-                ("interdependence_weight", interdependence_weight, 0.0, 100.0),
-                ("choice_noise", choice_noise, 0.0, 10.0),
-                ("wedge_strength", wedge_strength, 0.0, 1.0),
-                ("mediation_effect", mediation_effect, 1.0, 100.0),
-                ("finance_adjustment_rate", finance_adjustment_rate, 0.0, 1.0),
-                ("dollar_sanction_reach", dollar_sanction_reach, 0.0, 1.0),
-                ("bloc_split_threshold", bloc_split_threshold, -1.0, 1.0),
-                ("bloc_formation_capability", bloc_formation_capability, 0.0, 1.0),
-                ("bloc_formation_affinity", bloc_formation_affinity, -1.0, 1.0),
-                ("bloc_formation_followers", bloc_formation_followers, 1, 10_000),
-            )
+        arguments = dict(locals())
+        check_arguments(
+            {name: arguments[name] for name in PARAMETER_RANGES.keys() | _typed_parameters()},
+            {name: p.annotation for name, p in WorldModel.constructor_parameters().items()},
+            PARAMETER_RANGES,
         )
         self.world = load_world(scenario)
         self.start_year = self.year = scenario_year(self.world, start_year)
@@ -301,7 +389,6 @@ class WorldModel(mesa.Model):
         self.wedge_target = str(wedge_target)
         hazard = diplomacy.war_end_hazard() if war_end_hazard is None else war_end_hazard
         self.war_end_hazard = float(hazard)
-        check_ranges((("war_end_hazard", self.war_end_hazard, 0.0, 1.0),))
         self.mediation_effect = float(mediation_effect)
         self.mediators: dict[frozenset, int] = {}  # this year's mediated wars -> mediator
         # wars end by draws of their own stream (spawned from `rng`, so still one seed), so
@@ -342,7 +429,17 @@ class WorldModel(mesa.Model):
             raise ValueError(
                 f"wedge_target: expected an ISO3 code of the scenario, got {wedge_target!r}"
             )
-        conflicts = politics.conflicts if conflicts is None else conflicts
+        if conflicts is None:
+            conflicts = politics.conflicts
+        else:
+            conflicts = [
+                tuple(pair) if not isinstance(pair, str) else (pair,) for pair in conflicts
+            ]
+            for pair in conflicts:
+                if len(pair) != 2 or pair[0] == pair[1] or not set(pair) <= set(self.row):
+                    raise ValueError(
+                        f"conflicts: expected pairs of two ISO3 codes of the scenario, got {pair!r}"
+                    )
         self.conflicts = [
             (self.row[a], self.row[b]) for a, b in conflicts if a in self.row and b in self.row
         ]
@@ -380,10 +477,10 @@ class WorldModel(mesa.Model):
     def constructor_parameters(cls) -> dict[str, inspect.Parameter]:
         """Every keyword argument with its default and annotation (the one place both live).
 
-        Configs (`experiments.schema`) and the dashboard (`sim.app`) read it.
+        Configs (`experiments.schema`) and the dashboard (`sim.app`) read it; their ranges
+        are in `PARAMETER_RANGES`.
         """
-        signature = inspect.signature(WorldModel.__init__, eval_str=True)
-        return {name: p for name, p in signature.parameters.items() if name != "self"}
+        return dict(_signature_parameters())
 
     # -- state -------------------------------------------------------------------------
 
@@ -583,17 +680,15 @@ class WorldModel(mesa.Model):
     # -- the year ----------------------------------------------------------------------
 
     def step(self) -> None:
-        """Advance one year: the phases in their order, each the entry point of its module."""
+        """Advance one year: the phases in their order, each the entry point of its module.
+
+        After each phase the state it writes is checked finite (a few reductions); the
+        first array that is not stops the run, naming the year, the phase and the array.
+        """
         self.year += 1
-        events.apply_events(self)  # scheduled events (sim/events.py)
-        economy.grow_economy(self)  # growth, military burden, capability (sim/economy.py)
-        trade.update_trade(self)  # gravity flows, gains from trade (sim/trade.py)
-        powers.act_great_powers(self)  # the great powers' strategies (sim/powers.py)
-        diplomacy.update_diplomacy(self)  # wars, affinity, rivalries, threat (sim/diplomacy.py)
-        strategies.align(self)  # bloc choices, new blocs (sim/alignment/strategies.py)
-        blocs.update_blocs(self)  # splits, dissolution (sim/blocs.py)
-        finance.settle_finance(self)  # non-dollar settlement (sim/finance.py)
-        session.hold_council(self)  # the Security Council (sim/council/session.py)
+        for phase, written in PHASES:
+            phase(self)
+            check_finite(self, phase, written)
         self.record()
 
     # -- outcomes ----------------------------------------------------------------------
@@ -631,3 +726,9 @@ class OutcomeCollector(mesa.DataCollector):
             super().collect(model)
         finally:
             self.model_reporters = reporters
+
+
+@functools.cache
+def _signature_parameters() -> tuple[tuple[str, inspect.Parameter], ...]:
+    signature = inspect.signature(WorldModel.__init__, eval_str=True)
+    return tuple((name, p) for name, p in signature.parameters.items() if name != "self")

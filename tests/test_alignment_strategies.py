@@ -555,3 +555,22 @@ def test_great_powers_never_serve_each_other_and_outcomes_are_numbers(alignment)
         table = run_checking_great_powers(alignment, np.random.default_rng(child))
         numbers = table.drop(columns=[c for c in MAY_BE_NAN if c in table]).iloc[1:]
         assert not numbers.isna().any().any(), list(numbers.columns[numbers.isna().any()])
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"by": "iso3", "groups": {"XXX": "balancing"}}, r"mixed.groups.XXX: no country has iso3"),
+        ({"by": "region", "groups": {"Europa": "balancing"}}, r"region = 'Europa'; values: \["),
+        (
+            {"by": "nato", "groups": {"true": "balancing"},
+             "default": {"by": "iso3", "groups": {"QQQ": "hedging"}}},
+            r"mixed.groups.QQQ",
+        ),
+    ],
+)  # fmt: skip
+def test_a_mixed_spec_whose_group_matches_no_country_fails(countries_2024, spec, message):
+    with pytest.raises(ValueError, match=message):
+        assign_strategies("mixed", countries_2024, spec)
+    with pytest.raises(ValueError, match=message):
+        WorldModel(rng=0, alignment="mixed", mixed_alignment=spec)

@@ -262,6 +262,8 @@ def test_every_named_event_set_runs(name):
         ),
         ([{"kind": "sanctions"}], "needs a year and a kind"),
         ([{"year": 2026}], "needs a year and a kind"),
+        ([{"year": 2026.7, "kind": "ceasefire"}], r"year: expected a whole number, got 2026.7"),
+        ([{"year": "soon", "kind": "ceasefire"}], r"year: expected a whole number, got 'soon'"),
     ],
 )
 def test_bad_events_fail_naming_the_culprit(events, match):
@@ -289,6 +291,23 @@ def test_an_unknown_country_or_group_in_an_event_fails_naming_it():
             r"intensity: expected .* \[0.0, 1.0\]",
         ),
         ({"year": 2026, "kind": "ceasefire", "mediator": "ATL"}, r"mediator: unknown countries"),
+        (
+            {"year": 2026, "kind": "ceasefire", "parties": ["RUS"]},
+            r"parties: expected 2 different countries, got \['RUS'\]",
+        ),
+        (
+            {"year": 2026, "kind": "ceasefire", "parties": "USA"},
+            r"parties: expected 2 different countries, got 'USA'",
+        ),
+        (
+            {"year": 2026, "kind": "three_way_summit", "parties": ["USA", "USA"]},
+            r"parties: expected at least 2 different countries",
+        ),
+        (
+            {"year": 2026, "kind": "sanctions", "targets": 7},
+            r"targets: expected a name or a list of names, got 7",
+        ),
+        ({"year": 2026, "kind": "sanctions", "intensity": "high"}, r"intensity: expected a number"),
     ],
 )
 def test_events_are_checked_before_the_first_step(event, message):
@@ -456,3 +475,11 @@ def test_the_dollar_cut_touches_only_exposed_pairs_and_is_the_pairwise_formula(e
     expected = flows * (1.0 - pair * (1.0 - 0.5 * np.add.outer(share, share)))
     cut = apply_secondary_cut(flows.copy(), us, share, reach)
     np.testing.assert_array_equal(cut, expected)
+
+
+def test_a_ceasefire_between_two_named_parties_ends_their_war():
+    run = model(events=[{"year": 2026, "kind": "ceasefire", "parties": ["UKR", "RUS"]}])
+    run.step()
+    assert run.conflicts  # the war goes on in 2025
+    run.step()
+    assert run.conflicts == []

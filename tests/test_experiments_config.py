@@ -161,6 +161,26 @@ def test_values_out_of_range_fail_the_check(hydra_configs, override, key):
     assert key in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("powers.wedge_strength=1.5", r"^powers.wedge_strength: expected a value in \[0.0, 1.0\]"),
+        ("model.affinity_trade_effect=nan", r"^model.affinity_trade_effect: expected a finite"),
+        ("alignment.hedging_threshold=nan", r"^alignment.hedging_threshold: expected a finite"),
+        ("seed=9223372036854775808", r"^seed: expected an integer in \[0, 9223372036854775807\]"),
+        ("start_year=2000", r"start_year: the scenario 'world_2024' holds the world of 2024"),
+        (
+            "events=custom events.custom=[{year:2060,kind:ceasefire}] steps=5",
+            r"^events: the ceasefire event of 2060 is after the run's last year 2029",
+        ),
+    ],
+)
+def test_the_check_names_the_config_key_before_any_model_is_built(hydra_configs, override, message):
+    with pytest.raises((ConfigError, OmegaConfBaseException)) as error:
+        check(composed(*override.split()), build=False)
+    assert __import__("re").search(message, str(error.value)), str(error.value)
+
+
 def cli(*arguments, cwd):
     return subprocess.run(
         [sys.executable, "-m", "experiments.run", *arguments],

@@ -224,22 +224,76 @@ def test_capability_weights_select_components():
     only_people = WorldModel(rng=0, capability_weight_gdp=0, capability_weight_milex=0)
     pop = only_people.population
     np.testing.assert_allclose(only_people.capability, pop / pop.sum())
-    with pytest.raises(ValueError, match="capability weights"):
+    with pytest.raises(ValueError, match=r"capability_weight_gdp: expected a value in \[0.0"):
         WorldModel(rng=0, capability_weight_gdp=-1)
+    with pytest.raises(ValueError, match="capability weights"):  # all three zero
+        WorldModel(rng=0, capability_weight_gdp=0, capability_weight_milex=0,
+                   capability_weight_population=0)  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    "name, value",
+    "name, value, expected",
     [
-        ("shock_sd", -0.1),
-        ("convergence_rate", 2.0),
-        ("trade_elasticity", 0.0),
-        ("milex_adjustment_rate", 1.5),
+        ("shock_sd", -0.1, r"expected a value in \[0.0, 1.0\], got -0.1"),
+        ("convergence_rate", 2.0, "expected a value in"),
+        ("trade_elasticity", 0.0, "expected a value in"),
+        ("milex_adjustment_rate", 1.5, "expected a value in"),
+        ("shock_sd", True, "expected a number, got True"),
+        ("initial_sanctions", "no", "expected True or False, got 'no'"),
+        ("record_countries", 1, "expected True or False, got 1"),
+        ("bloc_formation_followers", 2.7, "expected a whole number, got 2.7"),
+        ("distance_elasticity", float("nan"), "expected a finite number, got nan"),
+        ("gdp_elasticity_exporter", float("inf"), "expected a finite number, got inf"),
+        ("affinity_trade_effect", float("nan"), "expected a finite number"),
+        ("bloc_trade_effect", -1.0, "expected a value in"),
+        ("capability_weight_milex", float("inf"), "expected a finite number"),
+        ("hedging_threshold", float("nan"), "expected a finite number"),
+        ("balancing_threshold", "high", "expected a number, got 'high'"),
+        ("economic_threshold", 2.0, "expected a value in"),
+        ("start_year", 1_000_000, r"expected a value in \[1900, 2200\]"),
+        ("start_year", -1, "expected a value in"),
+        ("war_end_hazard", 1.5, "expected a value in"),
+        ("council_drafts_per_year", float("nan"), "expected a finite number"),
     ],
 )
-def test_bad_parameter_names_itself(name, value):
-    with pytest.raises(ValueError, match=name):
+def test_bad_parameter_names_itself(name, value, expected):
+    with pytest.raises(ValueError, match=f"^{name}: {expected}"):
         WorldModel(rng=0, **{name: value})
+
+
+def test_every_numeric_keyword_has_a_declared_range():
+    from sim.model import PARAMETER_RANGES, _typed_parameters
+
+    numeric = {n for n in _typed_parameters() if n not in ("initial_sanctions", "record_countries")}
+    assert numeric == set(PARAMETER_RANGES)
+    # the defaults lie in their ranges
+    for name, p in WorldModel.constructor_parameters().items():
+        if name in PARAMETER_RANGES and p.default is not None:
+            low, high = PARAMETER_RANGES[name]
+            assert low <= p.default <= high, name
+
+
+def test_unknown_conflict_parties_fail():
+    with pytest.raises(ValueError, match=r"conflicts: expected pairs .* got \('RUS', 'XXX'\)"):
+        WorldModel(rng=0, conflicts=[("RUS", "XXX")])
+    with pytest.raises(ValueError, match="conflicts: expected pairs"):
+        WorldModel(rng=0, conflicts=[("RUS", "RUS")])
+    assert WorldModel(rng=0, conflicts=[]).conflicts == []
+
+
+def test_a_non_finite_state_stops_the_run_naming_year_phase_and_array():
+    from sim.model import NonFiniteState
+
+    model = WorldModel(rng=0)
+    model.step()
+    model._gdp_usd[index(model, "ARG")] = np.nan
+    with pytest.raises(NonFiniteState, match=r"year 2026, phase sim.economy.grow_economy: the "
+                       r"state array '_gdp_usd' is not finite \(first at ARG\)"):  # fmt: skip
+        model.step()
+    model = WorldModel(rng=0)
+    model.affinity[0, 1] = np.inf  # the trade phase reads it first: its flows are the first hit
+    with pytest.raises(NonFiniteState, match=r"year 2025, phase sim.trade.update_trade: .*_trade_"):
+        model.step()
 
 
 def test_state_arrays_are_read_only():

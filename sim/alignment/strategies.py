@@ -166,15 +166,17 @@ def assign_strategies(
     if alignment != "mixed":
         _check_strategy(alignment, "alignment")
         return np.full(len(countries), alignment, dtype=object)
-    spec = MIXED_PRESETS["status_quo"] if mixed is None else mixed
-    if isinstance(spec, str):
+    spec = "status_quo" if mixed is None else mixed
+    preset = isinstance(spec, str)
+    if preset:
         if spec not in MIXED_PRESETS:
             raise ValueError(f"mixed: unknown preset {spec!r}; known: {sorted(MIXED_PRESETS)}")
         spec = MIXED_PRESETS[spec]
-    return _assign(spec, countries)
+    return _assign(spec, countries, strict=not preset)
 
 
-def _assign(spec: Mapping | str, countries: pd.DataFrame) -> np.ndarray:
+def _assign(spec: Mapping | str, countries: pd.DataFrame, strict: bool = False) -> np.ndarray:
+    """Strategies by a spec; `strict` (a user's mapping): every group must match a country."""
     if isinstance(spec, str):
         _check_strategy(spec, "mixed")
         return np.full(len(countries), spec, dtype=object)
@@ -185,10 +187,17 @@ def _assign(spec: Mapping | str, countries: pd.DataFrame) -> np.ndarray:
     if column not in countries.columns:
         raise ValueError(f"mixed.by: unknown column {column!r}; known: {list(countries.columns)}")
     values = countries[column].astype(str).str.lower().to_numpy()
-    result = _assign(spec.get("default", "hedging"), countries)
+    result = _assign(spec.get("default", "hedging"), countries, strict)
     for value, strategy in dict(spec.get("groups", {})).items():
         _check_strategy(strategy, f"mixed.groups.{value}")
-        result[values == str(value).lower()] = strategy
+        rows = values == str(value).lower()
+        if strict and not rows.any():
+            known = sorted(set(values))
+            shown = known if len(known) <= 12 else [*known[:12], "..."]
+            raise ValueError(
+                f"mixed.groups.{value}: no country has {column} = {value!r}; values: {shown}"
+            )
+        result[rows] = strategy
     return result
 
 
