@@ -20,15 +20,15 @@ Samuelson 1964; the slope of log price level on log income per head is estimated
 start year's cross-section), and a price level away from the country's own mean of the
 preceding decade returns to it with a half-life of `price_half_life` years (3-5 years for
 real exchange rates: Rogoff 1996, "The Purchasing Power Parity Puzzle", Journal of Economic
-Literature 34(2)). Growth and the convergence gap
-are real, at purchasing-power parity; only the dollar value moves with prices.
+Literature 34(2)). Growth and the convergence gap are real, at purchasing-power parity;
+only the dollar value moves with prices.
 
 The composite capability index follows the logic of the Correlates of War CINC score
 (Singer, Bremer & Stuckey 1972): the mean of a country's shares of world totals, here of
 GDP, military spending and population, with configurable weights.
 
-Entry points: `start_economy(model)` (the state of the first year) and `grow_economy(model)`,
-the economy phase of the year.
+Entry points: `grow_economy(model)`, the economy phase of the year; `start_economy(...)`
+computes what the growth rule keeps from the first year (called when the model is built).
 """
 
 from __future__ import annotations
@@ -130,7 +130,11 @@ def start_economy(
         The start and the log price level of every country (N,).
     """
     log_price = np.log(price_level)
-    log_usd = np.log(gdp_usd / population)
+    with np.errstate(over="ignore", divide="ignore"):
+        log_usd = np.log(gdp_usd / population)
+    if not np.isfinite(log_usd).all():
+        rows = np.flatnonzero(~np.isfinite(log_usd)).tolist()
+        raise ValueError(f"gdp_usd / population: not a finite income per head at rows {rows}")
     known = np.isfinite(log_price)
     log_ppp = log_usd - np.where(known, log_price, 0.0)
     median = float(np.median(log_ppp[known])) if known.any() else float(np.median(log_usd))

@@ -160,6 +160,35 @@ BROKEN_COUNTRIES = {
         lambda t: t.assign(population=[5e7, float("inf"), 2e7]),
         ["row 2", "column 'population'", "a number"],
     ),
+    "implausible population": (
+        lambda t: t.assign(population=[5e7, 1.0, 2e7]),
+        [
+            r"row 2 \(line 3\)",
+            "iso3=BBB",
+            "column 'population'",
+            "between 500 and 1e\\+10",
+            "'1.0'",
+        ],
+    ),
+    "population in thousands": (
+        lambda t: t.assign(population=[5e4, 8e4, 2e4]),
+        [
+            r"row 1 \(line 2\)",
+            "iso3=AAA",
+            "columns 'gdp_usd'/'population'",
+            r"GDP per head \(gdp_usd / population\), between 10 and 1e\+06 US\$",
+            r"got 2e\+07 \(gdp_usd='1000000000000.0', population='50000.0'\)",
+            r"plausibility=False",
+        ],
+    ),
+    "warheads beyond 2^53": (
+        lambda t: t.assign(nuclear_warheads=[0, 1e308, 0]),
+        ["row 2", "column 'nuclear_warheads'", r"at most 2\^53", r"'1e\+308'"],
+    ),
+    "duplicated header": (
+        lambda t: pd.concat([t, t[["ideal_point"]]], axis=1),
+        [r"column 'ideal_point' appears twice in the header \(columns 8 and 12\)"],
+    ),
 }
 
 
@@ -201,6 +230,14 @@ BROKEN_DYADS = {
     "missing required column": (
         lambda t: t.drop(columns="iso3_a"),
         ["missing required column 'iso3_a'"],
+    ),
+    "zero distance": (
+        lambda t: t.assign(distance_km=[878.0, 0.0, 1181.0]),
+        ["row 2", "column 'distance_km'", "> 0", "'0.0'"],
+    ),
+    "implausible distance": (
+        lambda t: t.assign(distance_km=[878.0, 1.0e6, 1181.0]),
+        ["row 2", "column 'distance_km'", "between 0.5 and 20100", "'1000000.0'"],
     ),
 }
 
