@@ -9,10 +9,13 @@ folder, relative to DIR) and the parameters first. Parameters are taken from eac
 resolved `config.yaml` (`experiments.schema.parameters`), never from its folder name. Also
 writes `jobs`: one row per job with its status and parameters.
 
-Jobs listed in DIR/sweep.json but without a folder are reported missing; a job that raised
-is reported failed with its error, one killed before it finished incomplete, one whose files
-no longer match its marker (e.g. truncated) corrupt. None of these enter the tables. The exit
-status is 1 when any job is not complete (0 with `--allow-incomplete`).
+DIR may hold several sweeps (e.g. `multirun/wedge/`, a folder per sweep): each sweep's jobs
+are the ones its own `sweep.json` lists. A listed job without a folder is reported missing; a
+job that raised is reported failed with its error, one killed before it finished incomplete,
+one whose files no longer match its marker (e.g. truncated) corrupt, one in a sweep's folder
+that its `sweep.json` does not list unlisted (another sweep's). None of these enter the
+tables. The exit status is 1 when any job is not complete (0 with `--allow-incomplete`), 2
+when DIR holds no job at all (then nothing is written).
 """
 
 from __future__ import annotations
@@ -32,25 +35,91 @@ from experiments.schema import parameters
 from experiments.store import (
     COMPLETE,
     CONFIG,
+    CORRUPT,
     LONG_TABLES,
     MISSING,
     PROVENANCE,
     TABLE_KINDS,
     JobState,
     find_jobs,
+    job_overrides,
     job_state,
     with_constants,
     write_arrow,
     write_table,
 )
-from experiments.sweep import SWEEP_FILE, missing
+from experiments.sweep import SWEEP_FILE, listed
+
+#: A job in a sweep's folder that its `sweep.json` does not list.
+UNLISTED = "unlisted"
+
+
+def sweeps(root: Path) -> list[Path]:
+    """The sweep folders under `root`, itself included: those holding a `sweep.json`."""
+    found = [path.parent for path in Path(root).rglob(SWEEP_FILE) if path.is_file()]
+    return sorted(p for p in found if ".submitit" not in p.relative_to(root).parts)
 
 
 def job_states(root: Path) -> list[JobState]:
-    """Every job under `root`, plus the jobs `sweep.json` lists that never started."""
-    states = [job_state(folder) for folder in find_jobs(root)]
-    if (root / SWEEP_FILE).is_file():
-        states += [JobState(root / label, MISSING, "never started") for label in missing(root)]
+    """Every job under `root`, plus the jobs each `sweep.json` lists that never started.
+
+    A job belongs to the nearest sweep folder above it; one that its sweep's `sweep.json`
+    does not list is UNLISTED. An unreadable `sweep.json` is a CORRUPT entry of its own.
+    """
+    root = Path(root)
+    folders = find_jobs(root)
+    owners = sweeps(root)
+    states = []
+    by_sweep: dict[Path, list[Path]] = {owner: [] for owner in owners}
+    for folder in folders:
+        owner = max(
+            (o for o in owners if folder == o or o in folder.parents),
+            key=lambda o: len(o.parts),
+            default=None,
+        )
+        if owner is None:
+            states.append(job_state(folder))
+        else:
+            by_sweep[owner].append(folder)
+    for owner, members in by_sweep.items():
+        try:
+            jobs = {tuple(sorted(o)): " ".join(o) for o in listed(owner)}
+        except (ValueError, KeyError, TypeError, OSError) as error:
+            states.append(JobState(owner / SWEEP_FILE, CORRUPT, f"unreadable: {error}"))
+            states += [job_state(folder) for folder in members]
+            continue
+        found: dict[tuple[str, ...] | None, Path] = {}
+        for folder in members:
+            state = job_state(folder)
+            overrides = job_overrides(folder)
+            key = None if overrides is None else tuple(sorted(overrides))
+            if key is not None and key in found:  # a copy of a job's folder
+                state = JobState(
+                    folder,
+                    UNLISTED,
+                    f"the same job as {job_label(root, found[key])} (a copy?); {state.status}",
+                )
+            elif key is None:
+                state.detail = (state.detail + "; " if state.detail else "") + (
+                    "no .hydra record nor provenance.json: which job of the sweep it is "
+                    "cannot be told"
+                )
+                if state.complete:
+                    state.status = CORRUPT
+            elif key not in jobs:
+                state = JobState(
+                    folder,
+                    UNLISTED,
+                    f"not a job of {job_label(root, owner)}/{SWEEP_FILE} (another sweep's?); "
+                    f"{state.status}",
+                )
+            found.setdefault(key, folder)
+            states.append(state)
+        states += [
+            JobState(owner / label, MISSING, "never started")
+            for key, label in jobs.items()
+            if key not in found
+        ]
     return sorted(states, key=lambda state: state.folder)
 
 
@@ -71,7 +140,6 @@ def collect(root: Path) -> tuple[dict[str, Any], list[JobState]]:
         parameter columns; and every job's state.
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     root = Path(root)
     states = job_states(root)
@@ -81,18 +149,15 @@ def collect(root: Path) -> tuple[dict[str, Any], list[JobState]]:
         label = job_label(root, state.folder)
         row = {"job": label, "status": state.status, "detail": state.detail}
         if state.complete:
-            config = yaml.safe_load((state.folder / CONFIG).read_text())
-            columns = {"job": label, **parameters(config)}
-            row.update(columns)
-            for kind, path in state.tables().items():
-                if kind in LONG_TABLES:
-                    table = pq.read_table(path)
-                    table = table.drop_columns([c for c in columns if c in table.column_names])
-                    parts[kind].append(with_constants(table, columns))
-                else:
-                    table = pd.read_parquet(path)
-                    table = table.drop(columns=[c for c in columns if c in table.columns])
-                    parts[kind].append(with_parameters(table, columns))
+            try:
+                read = read_job(state, label)
+            except Exception as error:  # noqa: BLE001  (reported, not collected)
+                state.status, state.detail = CORRUPT, f"unreadable: {type(error).__name__}: {error}"
+                row.update(status=state.status, detail=state.detail)
+            else:
+                row.update(read.pop("jobs"))
+                for kind, table in read.items():
+                    parts[kind].append(table)
         index.append(row)
     tables: dict[str, Any] = {}
     for kind, frames in parts.items():
@@ -106,13 +171,34 @@ def collect(root: Path) -> tuple[dict[str, Any], list[JobState]]:
     return tables, states
 
 
+def read_job(state: JobState, label: str) -> dict[str, Any]:
+    """A complete job's tables with `job` and the parameters first, and its `jobs` row."""
+    import pyarrow.parquet as pq
+
+    config = yaml.safe_load((state.folder / CONFIG).read_text())
+    columns = {"job": label, **parameters(config)}
+    read: dict[str, Any] = {"jobs": columns}
+    for kind, path in state.tables().items():
+        if kind in LONG_TABLES:
+            table = pq.read_table(path)
+            table = table.drop_columns([c for c in columns if c in table.column_names])
+            read[kind] = with_constants(table, columns)
+        else:
+            table = pd.read_parquet(path)
+            table = table.drop(columns=[c for c in columns if c in table.columns])
+            read[kind] = with_parameters(table, columns)
+    return read
+
+
 def report(states: list[JobState], root: Path) -> str:
     """One line for the counts, one for each job that is not complete."""
     counts: dict[str, int] = {}
     for state in states:
         counts[state.status] = counts.get(state.status, 0) + 1
+    folders = sweeps(root)
+    where = f" ({len(folders)} sweeps)" if len(folders) > 1 else ""
     lines = [
-        f"{len(states)} jobs in {root}: "
+        f"{len(states)} jobs in {root}{where}: "
         + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     ]
     for state in states:
@@ -177,28 +263,58 @@ def main(argv=None) -> int:
         parser.error(f"{args.folder}: no such folder")
     out = (args.out or args.folder).resolve()
     tables, states = collect(root)
+    if not states:
+        print(
+            f"Error: no jobs in {root}: no {SWEEP_FILE}, and no job folder (done.json, "
+            "error.json or .hydra/) under it; nothing written",
+            file=sys.stderr,
+        )
+        return 2
     if out in {state.folder for state in states}:
         parser.error(f"{out} is a job folder: its tables would be replaced; pass --out")
-    written = []
-    for kind, table in tables.items():
-        path = out / f"{kind}.{args.format}"
-        if isinstance(table, pd.DataFrame):
-            write_table(table, path)
-        else:
-            write_arrow(table, path)
-        written.append(f"{path.name} ({len(table)} rows)")
     print(report(states, root))
+    written = []
+    try:
+        for kind, table in tables.items():
+            path = out / f"{kind}.{args.format}"
+            if isinstance(table, pd.DataFrame):
+                write_table(table, path)
+            else:
+                write_arrow(table, path)
+            written.append(f"{path.name} ({len(table)} rows)")
+    except OSError as error:
+        print(f"Error: cannot write the tables into {out}: {error}", file=sys.stderr)
+        return 1
     print(f"wrote into {out}: " + ", ".join(written))
     problems = [s for s in states if s.status != COMPLETE]
     if problems and not args.allow_incomplete:
-        missing = sum(s.status == MISSING for s in problems)
-        print(
-            f"{len(problems)} jobs not collected ({missing} missing); re-run the sweep with "
-            f"hydra.sweep.dir={root} to complete it",
-            file=sys.stderr,
-        )
+        print(advice(problems, root), file=sys.stderr)
         return 1
     return 0
+
+
+def advice(problems: list[JobState], root: Path) -> str:
+    """What to do about the jobs that were not collected."""
+    missing = sum(s.status == MISSING for s in problems)
+    unlisted = sum(s.status == UNLISTED for s in problems)
+    rerun = sorted(
+        {
+            job_label(root, owner)
+            for owner in sweeps(root)
+            for s in problems
+            if s.status != UNLISTED and (s.folder == owner or owner in s.folder.parents)
+        }
+    )
+    lines = [f"{len(problems)} jobs not collected ({missing} missing, {unlisted} unlisted)"]
+    if rerun:
+        folders = ", ".join(str(root / label) if label != "." else str(root) for label in rerun)
+        lines.append(f"re-run each sweep's command with hydra.sweep.dir=<its folder> ({folders})")
+    if unlisted:
+        lines.append(
+            "unlisted jobs are not part of the sweep whose folder holds them: move them to "
+            "their own sweep's folder, or collect with --allow-incomplete to leave them out"
+        )
+    return "; ".join(lines)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ writes into its Hydra job folder:
 Every table carries the parameters (`experiments.schema.parameters`) as columns. Replicate
 seeds are spawned from `seed` with `numpy.random.SeedSequence`, so a point gives the same
 tables bit for bit under any launcher. In a sweep folder, a job whose outputs are complete
-for the same config is skipped (`resume=true`); a job that raises writes `error.json`, and
-the sweep goes on and then fails naming it (`experiments.sweep.SweepGuard`).
+for the same config is skipped (`resume=true`); a job that runs again first removes what a
+killed run of it left half written; a job that raises writes `error.json`, and the sweep
+goes on and then fails naming it (`experiments.sweep.SweepGuard`). A single run whose config
+is not allowed ends with its message alone (status 1).
 """
 
 from __future__ import annotations
@@ -41,15 +43,16 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
-import experiments.sweep  # noqa: F401  (registers the job_dirname resolver in every process)
+import experiments.sweep  # (also registers the job_dirname resolver in every process)
 import sim
-from experiments.schema import check, parameters
+from experiments.schema import ConfigError, check, parameters
 from experiments.store import (
     CONFIG,
     LONG_TABLES,
     PROVENANCE,
     TableStream,
     clear_markers,
+    clear_partial,
     job_state,
     mark_done,
     record_error,
@@ -261,6 +264,9 @@ def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     clear_markers(out_dir)
+    removed = clear_partial(out_dir)  # what a killed run of this job left half written
+    if removed:
+        log.info(f"removed {len(removed)} partly written files of an earlier run: {removed}")
     kwargs = check(cfg, build=False)
     columns = parameters(cfg)
     files = []
@@ -307,16 +313,22 @@ def run_job(cfg: DictConfig, out_dir: Path, in_sweep: bool) -> str:
         "skipped", "complete" or "failed".
     """
     state = job_state(out_dir)
-    if cfg.resume and state.complete and state.marker["config_sha256"] == config_digest(cfg):
+    if cfg.resume and state.complete and state.marker.get("config_sha256") == config_digest(cfg):
         log.info(f"skipped (complete): {out_dir}")
         return "skipped"
     try:
         tables = run(cfg, out_dir, progress=out_dir.name if in_sweep else "replicates")
     except Exception as error:
-        record_error(out_dir, error)
+        try:
+            record_error(out_dir, error)
+        except OSError as unrecorded:  # a full disk, a folder gone read-only
+            log.error(f"could not write {out_dir}/error.json: {unrecorded}")
         if not in_sweep:
             raise
-        log.exception(f"job failed: {out_dir}")
+        if isinstance(error, ConfigError | OSError):  # the message is the whole story
+            log.error(f"job failed: {out_dir}: {error}")
+        else:
+            log.exception(f"job failed: {out_dir}")
         return "failed"
     if not in_sweep:
         from experiments.report import describe
@@ -333,7 +345,11 @@ CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 def task(cfg: DictConfig) -> str:
     """Hydra's task function: one job (`run_job` in the Hydra job folder)."""
     hc = HydraConfig.get()
-    return run_job(cfg, Path(hc.runtime.output_dir), in_sweep=hc.mode == RunMode.MULTIRUN)
+    in_sweep = hc.mode == RunMode.MULTIRUN
+    try:
+        return run_job(cfg, Path(hc.runtime.output_dir), in_sweep=in_sweep)
+    except ConfigError as error:  # a single run: its message alone, status 1
+        experiments.sweep.fail(str(error))
 
 
 main = hydra.main(version_base="1.3", config_path=str(CONFIGS), config_name="config")(task)

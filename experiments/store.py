@@ -5,7 +5,11 @@ A job writes its tables, its resolved `config.yaml` and `provenance.json`, each 
 `TableStream`), then `done.json` last: the list of those files with
 their sizes and SHA-256 digests, and the digest of the config that made them. So a job killed
 at any moment leaves no marker (incomplete), and a file changed or truncated afterwards no
-longer matches its marker (corrupt). A job that raised leaves `error.json` instead.
+longer matches its marker (corrupt), as does a marker that lists less than every job writes
+(`REQUIRED`). A job that raised leaves `error.json` instead. What a killed writer leaves half
+written (`.summary.parquet.*.tmp`, `PARTIAL`) is removed when the job runs again
+(`clear_partial`). A job is known by its overrides (`job_overrides`), read from its `.hydra`
+records or its `provenance.json`, as data.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -32,9 +37,14 @@ TABLE_KINDS = ("steps", "summary", "votes", "countries")
 #: replicate (`TableStream`), their parameter columns dictionary-encoded (categoricals in
 #: pandas), small on disk.
 LONG_TABLES = ("votes", "countries")
-#: Job states, from best to worst.
+#: The files every finished job writes (its marker must list them).
+REQUIRED = ("steps.parquet", "summary.parquet", CONFIG, PROVENANCE)
+#: A temporary file of `atomic_write` or `TableStream` (`.<name>.<8 random characters>.tmp`):
+#: what a job killed while writing leaves behind.
+PARTIAL = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+#: Job states, from best to worst.
 COMPLETE, FAILED, INCOMPLETE, CORRUPT, MISSING = (
     "complete",
     "failed",
@@ -266,6 +276,27 @@ def clear_markers(folder: Path) -> None:
         (folder / name).unlink(missing_ok=True)
 
 
+def partial_files(folder: Path) -> list[Path]:
+    """The temporary files a killed writer left in `folder` (`.summary.parquet.*.tmp`, ...)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if PARTIAL.match(p.name) and p.is_file())
+
+
+def clear_partial(folder: Path) -> list[str]:
+    """Remove what `partial_files` finds, before a job (re)writes its folder; their names.
+
+    Only the job that owns the folder writes there (a sweep holds its folder's lock and
+    never lists a job twice), so any such file is a leftover of a writer that is gone.
+    """
+    removed = []
+    for path in partial_files(folder):
+        path.unlink(missing_ok=True)
+        removed.append(path.name)
+    return removed
+
+
 @dataclass
 class JobState:
     """What a job folder holds.
@@ -310,10 +341,12 @@ def job_state(folder: Path) -> JobState:
     if done.is_file():
         try:
             marker = json.loads(done.read_text())
-            files = marker["files"]
-        except (ValueError, KeyError) as error:
+        except (ValueError, OSError) as error:
             return JobState(folder, CORRUPT, f"{DONE} unreadable: {error}")
-        for name, expected in files.items():
+        problem = marker_problem(marker)
+        if problem:
+            return JobState(folder, CORRUPT, f"{DONE} {problem}")
+        for name, expected in marker["files"].items():
             path = folder / name
             if not path.is_file():
                 return JobState(folder, CORRUPT, f"{name} is missing")
@@ -333,16 +366,78 @@ def job_state(folder: Path) -> JobState:
         except (ValueError, KeyError):
             detail = "error.json unreadable"
         return JobState(folder, FAILED, detail)
-    return JobState(folder, INCOMPLETE, "started, never finished (killed?)")
+    partial = partial_files(folder)
+    detail = "started, never finished (killed?)"
+    if partial:
+        detail += f"; {len(partial)} partly written files left (removed when it reruns)"
+    return JobState(folder, INCOMPLETE, detail)
+
+
+def marker_problem(marker: Any) -> str:
+    """What is wrong with the content of a `done.json` ("" if nothing).
+
+    A marker names the config digest and lists at least the files every job writes, each
+    with its size and digest, by plain file names in the job folder.
+    """
+    if not isinstance(marker, dict):
+        return "is not a JSON object"
+    if not isinstance(marker.get("config_sha256"), str):
+        return "has no config_sha256"
+    files = marker.get("files")
+    if not isinstance(files, dict):
+        return "lists no files"
+    for name, expected in files.items():
+        if "/" in name or "\\" in name or name in ("", ".", ".."):
+            return f"lists {name!r}, not a file of the job folder"
+        if not (
+            isinstance(expected, dict)
+            and isinstance(expected.get("bytes"), int)
+            and isinstance(expected.get("sha256"), str)
+        ):
+            return f"has no size and digest for {name}"
+    absent = [name for name in REQUIRED if name not in files]
+    if absent:
+        return f"does not list {', '.join(absent)} (every job writes them)"
+    return ""
+
+
+def job_overrides(folder: Path) -> list[str] | None:
+    """The overrides that made the job in `folder` (its identity in a sweep); None: unknown.
+
+    From `.hydra/overrides.yaml`, else Hydra's `.hydra/hydra.yaml`, else the job's
+    `provenance.json` (each records the same list), so that one deleted record does not make
+    a job unknown. Read as data (YAML's safe loader, JSON).
+    """
+    import yaml
+
+    folder = Path(folder)
+    readers = (
+        (folder / ".hydra" / "overrides.yaml", lambda text: yaml.safe_load(text) or []),
+        (
+            folder / ".hydra" / "hydra.yaml",
+            lambda text: yaml.safe_load(text)["hydra"]["overrides"]["task"],
+        ),
+        (folder / PROVENANCE, lambda text: json.loads(text)["hydra"]["overrides"]),
+    )
+    for path, read in readers:
+        if not path.is_file():
+            continue
+        try:
+            overrides = read(path.read_text())
+        except (ValueError, KeyError, TypeError, OSError, yaml.YAMLError):
+            continue
+        if isinstance(overrides, list) and all(isinstance(o, str) for o in overrides):
+            return overrides
+    return None
 
 
 def find_jobs(root: Path) -> list[Path]:
     """Job folders under `root`, itself included: those with a marker or a `.hydra/` record."""
     root = Path(root)
     found = set()
-    for pattern in (DONE, ERROR, ".hydra/overrides.yaml"):
+    for pattern in (DONE, ERROR, ".hydra/overrides.yaml", ".hydra/hydra.yaml"):
         for path in root.rglob(pattern):
-            folder = path.parent if pattern != ".hydra/overrides.yaml" else path.parent.parent
+            folder = path.parent if not pattern.startswith(".hydra/") else path.parent.parent
             if ".submitit" not in folder.relative_to(root).parts:
                 found.add(folder)
     return sorted(found)

@@ -142,3 +142,23 @@ def test_mesa_batch_run_returns_yearly_outcomes():
     assert set(results["shock_sd"]) == {0.0, 0.02}
     assert set(results["year"]) == {2024, 2025, 2026}
     assert results["gdp_world_usd"].gt(0).all()
+
+
+def test_a_marker_that_lists_no_files_is_not_complete_and_the_job_reruns(tmp_path):
+    cfg = config("replicates=1", "steps=1")
+    assert run_job(cfg, tmp_path, in_sweep=True) == "complete"
+    for marker in ({"files": {}}, {"config_sha256": "x", "files": {}}, []):
+        (tmp_path / "done.json").write_text(json.dumps(marker))
+        assert job_state(tmp_path).status == CORRUPT
+        assert run_job(cfg, tmp_path, in_sweep=True) == "complete"  # not a KeyError
+        assert job_state(tmp_path).status == COMPLETE
+
+
+def test_a_rerun_removes_what_a_killed_run_left_half_written(tmp_path):
+    tmp_path.joinpath(".summary.parquet.abcd1234.tmp").write_bytes(b"PAR1 half")
+    tmp_path.joinpath(".votes.parquet.zz_99xyz.tmp").write_bytes(b"PAR1")
+    assert job_state(tmp_path).detail.endswith(
+        "2 partly written files left (removed when it reruns)"
+    )
+    run(config("replicates=1", "steps=1"), tmp_path)
+    assert not list(tmp_path.glob("*.tmp")) and job_state(tmp_path).status == COMPLETE

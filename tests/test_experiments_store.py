@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import subprocess
 import sys
@@ -204,3 +205,111 @@ class CountingCompositions:
 
     def __getattr__(self, name):
         return getattr(self.loader, name)
+
+
+# -- guards: markers that list nothing, half-written files, job identity, folders per job
+
+
+def test_a_marker_that_lists_nothing_or_too_little_is_corrupt(tmp_path):
+    from experiments.store import CORRUPT, job_state, mark_done
+
+    for name in ("steps.parquet", "summary.parquet", "config.yaml", "provenance.json"):
+        (tmp_path / name).write_text(name)
+    files = ["steps.parquet", "summary.parquet", "config.yaml", "provenance.json"]
+    mark_done(tmp_path, files, "abc")
+    assert job_state(tmp_path).complete
+    done = tmp_path / "done.json"
+    marker = json.loads(done.read_text())
+    cases = {
+        "has no config_sha256": {"files": marker["files"]},
+        "lists no files": {"config_sha256": "abc"},
+        "does not list steps.parquet": {
+            "config_sha256": "abc",
+            "files": {k: v for k, v in marker["files"].items() if k != "steps.parquet"},
+        },
+        "not a file of the job folder": {
+            "config_sha256": "abc",
+            "files": {**marker["files"], "../elsewhere": marker["files"]["config.yaml"]},
+        },
+        "is not a JSON object": [],
+    }
+    for detail, content in cases.items():
+        done.write_text(json.dumps(content))
+        state = job_state(tmp_path)
+        assert state.status == CORRUPT and detail in state.detail, (detail, state.detail)
+
+
+def test_half_written_files_are_found_and_only_they_are_removed(tmp_path):
+    from experiments.store import clear_partial, partial_files, write_text
+
+    write_text(tmp_path / "kept.yaml", "a finished file")
+    left = [".summary.parquet.ab12_x9z.tmp", ".votes.parquet.qwertyui.tmp"]
+    others = ["notes.tmp", ".hydra", "steps.parquet"]
+    for name in left + others[:1] + others[2:]:
+        (tmp_path / name).write_text("x")
+    (tmp_path / ".hydra").mkdir()
+    assert [p.name for p in partial_files(tmp_path)] == sorted(left)
+    assert clear_partial(tmp_path) == sorted(left)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["kept.yaml", *others])
+
+
+def test_a_job_is_known_by_its_overrides_from_any_of_its_records(tmp_path):
+    from experiments.store import job_overrides
+
+    hydra = tmp_path / ".hydra"
+    hydra.mkdir()
+    assert job_overrides(tmp_path) is None
+    (tmp_path / "provenance.json").write_text(json.dumps({"hydra": {"overrides": ["seed=3"]}}))
+    assert job_overrides(tmp_path) == ["seed=3"]
+    (hydra / "hydra.yaml").write_text("hydra:\n  overrides:\n    task: [seed=2]\n")
+    assert job_overrides(tmp_path) == ["seed=2"]
+    (hydra / "overrides.yaml").write_text("- seed=1\n")
+    assert job_overrides(tmp_path) == ["seed=1"]
+    (hydra / "overrides.yaml").write_text("!!python/object/apply:os.system [echo no]\n")
+    assert job_overrides(tmp_path) == ["seed=2"], "read as data, never run"
+
+
+def test_the_sweeper_refuses_a_value_out_of_range_and_two_jobs_in_one_folder(hydra_loader):
+    from experiments.schema import ConfigError
+    from experiments.sweep import JobCheck
+
+    master, loader = hydra_loader
+    kept = KeptConfigs(loader)
+    checking = JobCheck()
+    checking(kept.compose(master, ["seed=1", "study=a"]), 0, ["seed=1", "study=a"])
+    with pytest.raises(ConfigError, match=r"^job #1 \(seed=1 powers.wedge_strength=2\): powers"):
+        bad = ["seed=1", "powers.wedge_strength=2"]
+        checking(kept.compose(master, bad), 1, bad)
+    # study is left out of the folder names: these two would share one
+    with pytest.raises(ConfigError, match=r"job #0 \(seed=1 study=a\) and job #2 .* same folder"):
+        checking(kept.compose(master, ["seed=1", "study=b"]), 2, ["seed=1", "study=b"])
+
+
+def test_keys_left_out_of_folder_names_are_named_when_they_differ(hydra_loader):
+    from experiments.sweep import EXCLUDE_KEYS, JobCheck, name_swept_keys
+
+    master, loader = hydra_loader
+    jobs = [[f"experiment={e}", f"seed={s}"] for e in ("wedge", "brics_expansion") for s in (1, 2)]
+    assert name_swept_keys(master, [jobs[0], jobs[0]]) == []  # one value: left out
+    assert name_swept_keys(master, jobs) == ["experiment"]  # seed: the subdir names it
+    assert "experiment" not in OmegaConf.select(master, EXCLUDE_KEYS)
+    assert master.hydra.overrides.hydra[-1].startswith(f"{EXCLUDE_KEYS}=['seed','study'")
+    checking, kept = JobCheck(), KeptConfigs(loader)
+    for number, overrides in enumerate(jobs):
+        checking(kept.compose(master, overrides), number, overrides)
+    folders = set(checking.folders)
+    assert len(folders) == 4 and "experiment=wedge/seed=1" in folders
+
+
+def test_a_jobs_folder_is_the_one_its_launcher_makes(hydra_loader):
+    from omegaconf import open_dict
+
+    from experiments.sweep import job_folder
+
+    master, loader = hydra_loader
+    config = KeptConfigs(loader).compose(master, ["seed=3", "scenario.path=/a/b"])
+    assert job_folder(config, 0) == OmegaConf.select(config, "hydra.sweep.subdir")
+    assert job_folder(config, 0) == "scenario.path=%2Fa%2Fb/seed=3"
+    with open_dict(config):
+        config.hydra.sweep.subdir = "${hydra.job.num}/x"  # Hydra's own default, and more
+    assert job_folder(config, 7) == "7/x"

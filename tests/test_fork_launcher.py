@@ -118,3 +118,45 @@ def test_ctrl_c_stops_the_workers_before_the_jobs_queued_to_them(tmp_path):
     started = sorted(p.parent.name for p in tmp_path.rglob(".hydra"))
     assert started == ["seed=1"]
     assert not list(tmp_path.rglob("done.json"))
+
+
+@pytest.mark.parametrize("prctl", [True, False], ids=["prctl", "watching-thread"])
+def test_a_worker_ends_when_its_parent_is_killed(tmp_path, prctl):
+    # a parent forks a worker that calls die_with_parent, then both sleep; kill -9 the parent
+    script = (
+        "import os, sys, time\n"
+        "from hydra_plugins.powershift_launcher._launcher import die_with_parent\n"
+        "parent = os.getpid()\n"
+        "if os.fork() == 0:\n"
+        f"    die_with_parent(parent, prctl={prctl})\n"
+        f"    open({str(tmp_path / 'worker')!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "time.sleep(60)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "worker").is_file() or not (tmp_path / "worker").read_text():
+            assert time.monotonic() < deadline, "the worker never started"
+            time.sleep(0.02)
+        worker = int((tmp_path / "worker").read_text())
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + 5
+        while alive(worker):
+            assert time.monotonic() < deadline, "the worker outlived its parent"
+            time.sleep(0.02)
+    finally:
+        for pid in (process.pid, locals().get("worker")):
+            if pid and alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, waiting for init to reap it, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

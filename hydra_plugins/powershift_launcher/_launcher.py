@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -30,6 +35,52 @@ log = logging.getLogger(__name__)
 #: The launcher whose jobs this process runs: set before its workers are forked, which
 #: inherit it (with Hydra's state, the task's modules and the checked configs).
 _LAUNCHER: ForkLauncher | None = None
+
+
+class WorkerDied(RuntimeError):
+    """A worker process died, taking jobs with it (the message names them)."""
+
+
+#: prctl(2)'s option that sends this process a signal when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+#: The parent a watching thread of this process watches (set once).
+_WATCHED: list[int] = []
+
+
+def die_with_parent(parent: int, prctl: bool = True) -> None:
+    """End this (worker) process as soon as process `parent` is gone, even by `kill -9`.
+
+    A worker whose sweep's process was killed would go on running the jobs queued to it,
+    then wait forever, and race a resumed sweep in the same folders. On Linux, with `prctl`,
+    the kernel kills it (`PR_SET_PDEATHSIG`; only for a child of the thread that forked it,
+    which for the fork launcher is the sweep's main thread); otherwise a daemon thread looks
+    twice a second whether this process's parent is still `parent`. Once per process.
+
+    Args:
+        parent: The pid of the sweep's process, taken there (so that a parent that died
+            before this call is seen).
+        prctl: Use `PR_SET_PDEATHSIG` where there is one.
+    """
+    if _WATCHED:
+        return
+    _WATCHED.append(parent)
+    armed = False
+    if prctl and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if not armed:
+        threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent-watch").start()
+    if os.getppid() != parent:  # it died before the kernel or the thread watched it
+        os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _run(idx: int, overrides: list[str]) -> JobReturn:
@@ -126,7 +177,12 @@ class ForkLauncher(Launcher):
         # The objects alive now live as long as the workers (copies) and this process: the
         # garbage collector need not look at them again, nor touch (copy) their pages.
         gc.freeze()
-        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(
+            count,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        )
         try:
             futures = {
                 pool.submit(_run, idx, overrides): (idx, overrides) for idx, overrides in jobs
@@ -144,7 +200,7 @@ class ForkLauncher(Launcher):
             pool.shutdown(cancel_futures=True)
         if lost:
             named = ", ".join(f"#{idx} ({' '.join(overrides)})" for idx, overrides in sorted(lost))
-            raise RuntimeError(
+            raise WorkerDied(
                 "a worker process died (killed? out of memory? a crash in compiled code?) and "
                 f"these jobs did not finish: {named}. The jobs that finished are in their "
                 "folders; the same command with hydra.sweep.dir=<this sweep's folder> runs the "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import pickle
 import threading
 from collections.abc import Sequence
@@ -20,9 +21,23 @@ from omegaconf import DictConfig, OmegaConf
 ARRIVED: dict[tuple[str, ...], bytes] = {}
 
 
-def _arrive(overrides: list[str], config: bytes) -> ComposedOverrides:
+def _arrive(overrides: list[str], config: bytes, parent: int | None = None) -> ComposedOverrides:
+    if parent is not None and os.getppid() == parent:  # a worker: it ends with the sweep
+        _die_with(parent)
     ARRIVED[tuple(overrides)] = config
     return ComposedOverrides(overrides, config)
+
+
+def _die_with(parent: int) -> None:
+    """End this joblib (loky) worker, a child of the sweep's process, when `parent` is gone.
+
+    Only for a child of the sweep's process (a job that runs elsewhere, e.g. on a Slurm
+    node, is not watched). By a watching thread, not `PR_SET_PDEATHSIG`: loky may start a
+    worker from a thread that ends long before the sweep does (this sweeper's warm-up).
+    """
+    from hydra_plugins.powershift_launcher._launcher import die_with_parent
+
+    die_with_parent(parent, prctl=False)
 
 
 class ComposedOverrides(list):
@@ -37,8 +52,8 @@ class ComposedOverrides(list):
         self.config = config
 
     def __reduce__(self):
-        """Pickled as the overrides and the config, which `_arrive` files on arrival."""
-        return _arrive, (list(self), self.config)
+        """Pickled as the overrides, the config and the sweep's pid, for `_arrive`."""
+        return _arrive, (list(self), self.config, os.getpid())
 
 
 class KeptConfigs:
@@ -53,9 +68,18 @@ class KeptConfigs:
         self.kept: dict[tuple[str, ...], bytes] = {}
         self.templates: dict[tuple, bytes] = {}
 
-    def keep(self, master_config: DictConfig, overrides: Sequence[str]) -> bytes:
-        """Compose the job with `overrides` (raising if it cannot be), keep and return it."""
-        config = self.compose(master_config, list(overrides))
+    def keep(
+        self,
+        master_config: DictConfig,
+        overrides: Sequence[str],
+        config: DictConfig | None = None,
+    ) -> bytes:
+        """Compose the job with `overrides` (raising if it cannot be), keep and return it.
+
+        `config`: the job's config, already composed.
+        """
+        if config is None:
+            config = self.compose(master_config, list(overrides))
         self.kept[tuple(overrides)] = pickle.dumps(config, protocol=pickle.HIGHEST_PROTOCOL)
         return self.kept[tuple(overrides)]
 
@@ -158,7 +182,7 @@ class KeptConfigs:
         self.__dict__.update(state)
 
 
-def _import(module: str) -> str:
+def _import(module: str, parent: int | None = None) -> str:
     """Import `module` in this (worker) process, then freeze what the imports made.
 
     A worker keeps its modules until the sweep ends; `gc.freeze` takes their objects out of
@@ -166,9 +190,36 @@ def _import(module: str) -> str:
     when the worker exits, and the command waits for that: about 0.25 s with the model's
     libraries (mesa, pandas, scipy) imported, 0.03 s frozen.
     """
+    if parent is not None and os.getppid() == parent:
+        _die_with(parent)
     importlib.import_module(module)
     gc.freeze()
     return module
+
+
+def _job_check() -> Any:
+    """A new `experiments.sweep.JobCheck` (None where this project's package is not there)."""
+    try:
+        from experiments.sweep import JobCheck
+    except ImportError:
+        return None
+    return JobCheck()
+
+
+def _stopping() -> tuple[type[BaseException], ...]:
+    """The errors that stop a sweep midway (besides OSError), which `stopped` reports."""
+    from hydra_plugins.powershift_launcher._launcher import WorkerDied
+
+    return (WorkerDied,)
+
+
+def _refused() -> tuple[type[BaseException], ...]:
+    """The errors of a job the check refuses."""
+    try:
+        from experiments.schema import ConfigError
+    except ImportError:
+        return ()
+    return (ConfigError,)
 
 
 class PowershiftSweeper(Sweeper):
@@ -211,7 +262,11 @@ class PowershiftSweeper(Sweeper):
         )
 
     def sweep(self, arguments: list[str]) -> Any:
-        """Expand the sweep, then check and launch it batch by batch; the jobs' returns."""
+        """Expand the sweep, then check and launch it batch by batch; the jobs' returns.
+
+        A job that `check` refuses ends the command (status 1, its message) before any job
+        of its batch starts.
+        """
         from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
         from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -222,26 +277,48 @@ class PowershiftSweeper(Sweeper):
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
         returns, first = [], 0
+        self.checking = _job_check()
         for batch in batches:
-            self.check(batch)
-            results = self.launcher.launch(batch, initial_job_idx=first)
+            self.check(batch, first)
+            try:
+                results = self.launcher.launch(batch, initial_job_idx=first)
+            except (OSError, *_stopping()) as error:  # a full disk, a dead worker: say so
+                from experiments.sweep import stopped
+
+                stopped(sweep_dir, error)
+                raise
             for result in results:
                 _ = result.return_value  # raises a job's exception, as the basic sweeper
             first += len(batch)
             returns.append(results)
         return returns
 
-    def check(self, batch: list[list[str]]) -> None:
-        """Compose every job of the batch (any error fails the sweep now) and keep them.
+    def check(self, batch: list[list[str]], first: int = 0) -> None:
+        """Compose and check every job of the batch (any error fails the sweep now); keep them.
 
-        Each job's overrides in `batch` become `ComposedOverrides` carrying its config.
+        Each job's overrides in `batch` become `ComposedOverrides` carrying its config. The
+        check (`experiments.sweep.JobCheck`, when this project's `experiments` is there) is of
+        each job's values and ranges and that no two jobs share a folder; a job it refuses
+        ends the command with its message, before any job of the batch starts.
+
+        Args:
+            batch: The jobs' overrides.
+            first: The number of the batch's first job.
         """
         self.configs.kept.clear()  # what the last batch's launcher did not take
+        checking = getattr(self, "checking", None)
         warming = self._warm_joblib_workers()
         try:
             for number, overrides in enumerate(batch):
-                config = self.configs.keep(self.config, overrides)
+                composed = self.configs.compose(self.config, list(overrides))
+                if checking is not None:
+                    checking(composed, first + number, overrides)
+                config = self.configs.keep(self.config, overrides, composed)
                 batch[number] = ComposedOverrides(overrides, config)
+        except _refused() as error:
+            from experiments.sweep import fail
+
+            fail(f"{error}\nNo job was started.")
         finally:
             if warming is not None:
                 warming.join()
@@ -269,7 +346,7 @@ class PowershiftSweeper(Sweeper):
         from joblib import Parallel, delayed, effective_n_jobs
 
         workers = effective_n_jobs(options.get("n_jobs", -1))
-        tasks = [delayed(_import)(self.task_module) for _ in range(workers)]
+        tasks = [delayed(_import)(self.task_module, os.getpid()) for _ in range(workers)]
         thread = threading.Thread(target=lambda: Parallel(**options)(tasks), daemon=True)
         thread.start()
         return thread
