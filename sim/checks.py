@@ -24,7 +24,7 @@ def check_ranges(checks: Iterable[tuple[str, float, float, float]]) -> None:
             raise ValueError(f"{name}: expected a value in [{low}, {high}], got {value!r}")
 
 
-def _allowed(annotation: Any) -> tuple:
+def allowed_types(annotation: Any) -> tuple:
     """The types a (possibly union) annotation allows."""
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         return typing.get_args(annotation)
@@ -42,7 +42,7 @@ def check_value(name: str, value: Any, annotation: Any, bounds: tuple | None = N
     Raises:
         ValueError: Naming the argument, what was expected and what it got.
     """
-    allowed = _allowed(annotation)
+    allowed = allowed_types(annotation)
     if value is None:
         if type(None) in allowed or not {bool, int, float} & set(allowed):
             return

@@ -240,11 +240,16 @@ def capability_index(
     return index
 
 
-def relative_income(model: WorldModel) -> np.ndarray:
-    """Log real income per head at PPP relative to the world's mean path (N,)."""
+def relative_income(model: WorldModel, years: int) -> np.ndarray:
+    """Log real income per head at PPP relative to the world's mean path (N,).
+
+    Args:
+        model: The model.
+        years: Years after the start at which the path is taken.
+    """
     start = model._economy_start
     log_ppp = np.log(model._gdp_usd / model._population) - model._log_price
-    return log_ppp - start.median_log_income - start.mean_growth * model._economy_years
+    return log_ppp - start.median_log_income - start.mean_growth * years
 
 
 def grow_economy(model: WorldModel) -> None:
@@ -259,9 +264,8 @@ def grow_economy(model: WorldModel) -> None:
     population.
     """
     start = model._economy_start
-    before = relative_income(model)  # at the start of the year
-    model._economy_years += 1
-    years = model._economy_years
+    years = model.year - model.start_year  # 1 in the first simulated year
+    before = relative_income(model, years - 1)  # at the start of the year
     per_head = log_growth_per_head(
         start, before, years, model.convergence_rate, model.growth_persistence
     )

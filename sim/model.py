@@ -24,7 +24,7 @@ from sim.agents import Country
 from sim.alignment import strategies
 from sim.alignment.strategies import assign_strategies
 from sim.blocs import initial_blocs, membership_matrix, named_members
-from sim.checks import check_arguments
+from sim.checks import allowed_types, check_arguments
 from sim.council import Council, CouncilRule, get_rule, session
 from sim.council.session import DRAFTS_PER_YEAR, HOPELESS_DRAFT_SHARE
 from sim.events import check_schedule, schedule
@@ -103,8 +103,7 @@ def _typed_parameters() -> frozenset[str]:
     return frozenset(
         name
         for name, p in WorldModel.constructor_parameters().items()
-        if simple & set(getattr(p.annotation, "__args__", (p.annotation,)))
-        and name not in ("rng", "scenario")
+        if simple & set(allowed_types(p.annotation)) and name not in ("rng", "scenario")
     )
 
 
@@ -502,7 +501,6 @@ class WorldModel(mesa.Model):
             table["price_level_mean"].to_numpy(dtype=float),
             self.convergence_rate,
         )
-        self._economy_years = 0
         self._milex_share = table["milex_share_gdp"].to_numpy(dtype=float).copy()
         self._milex_usd = self._milex_share * self._gdp_usd
         self._ideal_point = table["ideal_point"].to_numpy(dtype=float)

@@ -113,7 +113,7 @@ def price_gap(model):
     start = model._economy_start
     line = start.price_line
     relative = np.log(model.gdp_usd / model.population / model.price_level)
-    relative -= start.median_log_income + start.mean_growth * model._economy_years
+    relative -= start.median_log_income + start.mean_growth * (model.year - model.start_year)
     gap = np.log(model.price_level) - (line.intercept + line.slope * relative)
     return gap - gap[start.numeraire]
 
