@@ -6,6 +6,11 @@ pairwise terms are symmetric, and their cost is an exp per pair, so a kernel vis
 pair once for both directions; it walks the matrices in square tiles (`upper_tiles`) so that
 the transposed entries it reads are in cache even for thousands of countries.
 
+The Security Council's kernels work over drafts and members, not pairs; they live beside
+their references in `sim.council.session` and `sim.council.elections`, and give the same
+numbers bit for bit (the same operations in the same order; no fastmath, so no fused
+multiply-adds).
+
 Numba caches the compiled kernels beside the sources (`__pycache__`), or in the user's
 cache when that is not writable; `NUMBA_CACHE_DIR` chooses the folder, and
 `NUMBA_DISABLE_JIT=1` runs the kernels as plain Python (slow: for debugging).

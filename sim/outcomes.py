@@ -99,14 +99,36 @@ def actor_weights(iso3: np.ndarray, eu: np.ndarray) -> np.ndarray:
     return np.array([eu if a == "EU" else iso3 == a for a in TRACKED_ACTORS], dtype=float)
 
 
+#: The outcomes' names, formatted once (the yearly row is built in every step).
+_GDP_SHARE_NAMES = tuple(f"gdp_share_{a}" for a in TRACKED_ACTORS)
+_CAPABILITY_SHARE_NAMES = tuple(f"capability_share_{a}" for a in TRACKED_ACTORS)
+#: (a bloc group's index in ALIGNMENTS, its size, capability and GDP share names).
+_BLOC_GROUP_NAMES = tuple(
+    (
+        ALIGNMENTS.index(name),
+        f"bloc_size_{name}",
+        f"capability_share_bloc_{name}",
+        f"gdp_share_bloc_{name}",
+    )
+    for name in (*INITIAL_BLOCS, "other")
+)
+_SHARE_NAMES = {
+    group: tuple(f"{group}_share_{name}" for name in ALIGNMENTS)
+    for group in ("global_south", "brics_plus")
+}
+_NONALIGNED = ALIGNMENTS.index("nonaligned")
+_OTHER = ALIGNMENTS.index("other")
+
+
 def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     """All yearly outcomes of the model's current state (plain floats and ints)."""
     gdp, cap, bloc = model.gdp_usd, model.capability, model.bloc
+    row = model.row
     world_gdp = gdp.sum()
     weights = model.actor_weights
     missing = np.where(weights.any(axis=1), 0.0, np.nan)  # an absent actor records NaN
-    gdp_share = weights @ gdp / world_gdp + missing
-    cap_share = weights @ cap + missing
+    gdp_share = (weights @ gdp / world_gdp + missing).tolist()
+    cap_share = (weights @ cap + missing).tolist()
     trade = model.trade_usd
     exports, imports = trade.sum(axis=1), trade.sum(axis=0)
     total = exports.sum()
@@ -115,29 +137,28 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
         "gdp_world_usd": float(world_gdp),
         "trade_world_usd": float(total),
     }
-    out.update({f"gdp_share_{a}": float(v) for a, v in zip(TRACKED_ACTORS, gdp_share, strict=True)})
-    out.update(
-        {f"capability_share_{a}": float(v) for a, v in zip(TRACKED_ACTORS, cap_share, strict=True)}
-    )
+    out.update(zip(_GDP_SHARE_NAMES, gdp_share, strict=True))
+    out.update(zip(_CAPABILITY_SHARE_NAMES, cap_share, strict=True))
 
     members = model.membership()
     bloc_cap = cap @ members
     active = members.sum(axis=0) > 0
-    poles = np.concatenate([bloc_cap[active], cap[bloc < 0]])
+    nonaligned = bloc < 0
+    poles = np.concatenate([bloc_cap[active], cap[nonaligned]])
     out["polarity"] = float(1.0 / np.sum(poles**2))
-    out["n_blocs"] = int(active.sum())
-    out["nonaligned_count"] = int((bloc < 0).sum())
+    out["n_blocs"] = int(np.count_nonzero(active))
+    out["nonaligned_count"] = int(np.count_nonzero(nonaligned))
 
     names = [b.name for b in model.blocs]
     # each country's alignment as an index into ALIGNMENTS; bloc -1 takes the last entry
-    of_bloc = [ALIGNMENTS.index(name if name in INITIAL_BLOCS else "other") for name in names]
-    alignment = np.array([*of_bloc, ALIGNMENTS.index("nonaligned")])[bloc]
-    for name in (*INITIAL_BLOCS, "other"):
-        mask = alignment == ALIGNMENTS.index(name)
-        out[f"bloc_size_{name}"] = int(mask.sum())
+    of_bloc = [ALIGNMENTS.index(name) if name in INITIAL_BLOCS else _OTHER for name in names]
+    alignment = np.array([*of_bloc, _NONALIGNED])[bloc]
+    for k, size_name, cap_name, gdp_name in _BLOC_GROUP_NAMES:
+        mask = alignment == k
+        out[size_name] = int(np.count_nonzero(mask))
         # capability shares sum to 1 up to rounding: a bloc of every country reads 1, not 1 + ulp
-        out[f"capability_share_bloc_{name}"] = min(float(cap[mask].sum()), 1.0)
-        out[f"gdp_share_bloc_{name}"] = float(gdp[mask].sum() / world_gdp)
+        out[cap_name] = min(float(cap[mask].sum()), 1.0)
+        out[gdp_name] = float(gdp[mask].sum() / world_gdp)
     for name in INITIAL_BLOCS:
         # a bloc that has dissolved (or never existed in the scenario) has no pair of members:
         # its cohesion is recorded as 0, no ties (`bloc_size_<name>` = 0 says it is absent)
@@ -145,9 +166,9 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
         value = cohesion_of(model.affinity, rows)
         out[f"bloc_cohesion_{name}"] = 0.0 if np.isnan(value) else value
 
-    if "RUS" in model.row and "CHN" in model.row:
-        rus, chn = bloc[model.row["RUS"]], bloc[model.row["CHN"]]
-        aligned = bool(rus >= 0 and rus == chn)
+    rus, chn, usa = row.get("RUS"), row.get("CHN"), row.get("USA")
+    if rus is not None and chn is not None:
+        aligned = bool(bloc[rus] >= 0 and bloc[rus] == bloc[chn])
         # a split is the first year apart after a year together (none if never together)
         if not aligned and model._ru_cn_were_aligned and np.isnan(model.ru_cn_split_year):
             model.ru_cn_split_year = float(model.year)
@@ -159,11 +180,12 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
 
     for group, mask in (("global_south", model.global_south), ("brics_plus", model.brics_plus)):
         in_group = alignment[mask]
-        for k, name in enumerate(ALIGNMENTS):
-            # count / size: the same float as the mean of the flags, without np.mean's overhead
-            out[f"{group}_share_{name}"] = (
-                int(np.count_nonzero(in_group == k)) / len(in_group) if len(in_group) else np.nan
-            )
+        size = len(in_group)
+        # count / size: the same float as the mean of the flags, without np.mean's overhead
+        counts = np.bincount(in_group, minlength=len(ALIGNMENTS)).tolist()
+        out.update(
+            zip(_SHARE_NAMES[group], (c / size if size else np.nan for c in counts), strict=True)
+        )
 
     among = bloc_sums(trade, members) * members  # (N, B): i's exports to its own bloc
     within = among.sum(axis=0)
@@ -181,15 +203,12 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     outside = 0.5 * (share @ exports + share @ imports)
     out["non_dollar_trade_share"] = float(min(outside / total, 1.0)) if total > 0 else np.nan
 
-    for code in ("CHN", "RUS"):
-        out[f"non_dollar_share_{code}"] = (
-            float(share[model.row[code]]) if code in model.row else np.nan
-        )
+    out["non_dollar_share_CHN"] = float(share[chn]) if chn is not None else np.nan
+    out["non_dollar_share_RUS"] = float(share[rus]) if rus is not None else np.nan
     for a, b in GREAT_POWER_PAIRS:
-        pair = (model.row.get(a), model.row.get(b))
+        pair = (row.get(a), row.get(b))
         out[f"affinity_{a}_{b}"] = float(model.affinity[pair]) if None not in pair else np.nan
-    if "RUS" in model.row and "CHN" in model.row:
-        rus, chn = model.row["RUS"], model.row["CHN"]
+    if rus is not None and chn is not None:
         out["trade_RUS_CHN_usd"] = float(trade[rus, chn] + trade[chn, rus])
     else:
         out["trade_RUS_CHN_usd"] = np.nan
@@ -197,10 +216,10 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
 
     for kind, values in (("gdp", gdp), ("capability", cap)):
         if (
-            "CHN" in model.row
-            and "USA" in model.row
+            chn is not None
+            and usa is not None
             and np.isnan(model.transition_years[kind])
-            and values[model.row["CHN"]] > values[model.row["USA"]]
+            and values[chn] > values[usa]
         ):
             model.transition_years[kind] = float(model.year)
         out[f"year_{kind}_CHN_passes_USA"] = model.transition_years[kind]

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 #: UN regional groups (the model world's `un_regional_group` values).
 GROUPS = ("African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG")
@@ -158,12 +159,89 @@ def standing(
     rules: ElectionRules,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Each state's standing as a candidate this year (N,), noise included."""
+    """Each state's standing as a candidate this year (N,), noise included.
+
+    Computed by `standing_kernel`, the same numbers as `standing_reference`.
+    """
+    mean, sd = log_population.mean(), log_population.std() or 1.0
+    gumbel = rng.gumbel(size=len(log_population))
+    return standing_kernel(
+        log_population,
+        mean,
+        sd,
+        last_term_end,
+        year,
+        gumbel,
+        rules.size_weight,
+        rules.rotation_weight,
+        rules.rotation_horizon,
+        rules.candidacy_noise,
+    )
+
+
+def standing_reference(
+    log_population: np.ndarray,
+    last_term_end: np.ndarray,
+    year: int,
+    rules: ElectionRules,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """`standing` in plain numpy."""
     size = (log_population - log_population.mean()) / (log_population.std() or 1.0)
     since = np.where(np.isnan(last_term_end), np.inf, year - last_term_end)
     rotation = np.minimum(since, rules.rotation_horizon) / rules.rotation_horizon
     noise = rules.candidacy_noise * rng.gumbel(size=len(size))
     return rules.size_weight * size + rules.rotation_weight * rotation + noise
+
+
+@njit(cache=True, nogil=True)
+def standing_kernel(
+    log_population,
+    mean,
+    sd,
+    last_term_end,
+    year,
+    gumbel,
+    size_weight,
+    rotation_weight,
+    rotation_horizon,
+    candidacy_noise,
+):
+    """`standing_reference` state by state, from the mean and SD of log population."""
+    score = np.empty(len(log_population))
+    for i in range(len(score)):
+        size = (log_population[i] - mean) / sd
+        since = np.inf if np.isnan(last_term_end[i]) else year - last_term_end[i]
+        rotation = (since if since <= rotation_horizon else rotation_horizon) / rotation_horizon
+        noise = candidacy_noise * gumbel[i]
+        score[i] = size_weight * size + rotation_weight * rotation + noise
+    return score
+
+
+def best_standing_reference(score: np.ndarray, eligible: np.ndarray, count: int) -> np.ndarray:
+    """Rows of the `count` eligible states of best standing, best first (ties: lower row)."""
+    pool = np.flatnonzero(eligible)
+    return pool[(-score[pool]).argsort(kind="stable")][:count]
+
+
+@njit(cache=True, nogil=True)
+def best_standing_kernel(score, eligible, count):
+    """`best_standing_reference` by insertion into the few best (the stable sort's order)."""
+    best = np.empty(count, dtype=np.int64)
+    filled = 0
+    for i in range(len(score)):
+        if not eligible[i]:
+            continue
+        place = filled
+        while place > 0 and score[i] > score[best[place - 1]]:
+            place -= 1
+        if place == count:
+            continue
+        for q in range(min(filled, count - 1), place, -1):
+            best[q] = best[q - 1]
+        best[place] = i
+        filled = min(filled + 1, count)
+    return best[:filled]
 
 
 def ballot(
@@ -183,21 +261,56 @@ def ballot(
     Returns:
         (winner's row, or -1 if no candidate reached two thirds; ballots held).
     """
-    standing_order = list(candidates)
+    standing_order = [int(c) for c in candidates]
     n_members = affinity.shape[0]
     for round_ in range(1, rules.max_ballots + 1):
-        liking = affinity[:, standing_order] + rules.ga_noise * rng.logistic(
-            size=(n_members, len(standing_order))
-        )
-        if len(standing_order) == 1:  # a clean slate: its votes are the members that like it
-            if 3 * np.count_nonzero(liking > rules.write_in_threshold) >= 2 * n_members:
-                return int(standing_order[0]), round_
-            continue
-        best = liking.argmax(axis=1)
-        valid = liking.max(axis=1) > rules.write_in_threshold
-        votes = np.bincount(best[valid], minlength=len(standing_order))
-        leader = int(votes.argmax())
+        noise = rng.logistic(size=(n_members, len(standing_order)))
+        votes = ballot_votes_kernel(
+            affinity,
+            np.array(standing_order),
+            noise,
+            rules.ga_noise,
+            rules.write_in_threshold,
+        ).tolist()
+        leader = votes.index(max(votes))  # the first of the most voted (np.argmax)
         if 3 * votes[leader] >= 2 * n_members:
-            return int(standing_order[leader]), round_
-        standing_order.pop(int(votes.argmin()))
+            return standing_order[leader], round_
+        if len(standing_order) > 1:  # a clean slate stands again
+            standing_order.pop(votes.index(min(votes)))
     return -1, rules.max_ballots
+
+
+def ballot_votes_reference(
+    affinity: np.ndarray,
+    candidates: np.ndarray,
+    noise: np.ndarray,
+    ga_noise: float,
+    write_in_threshold: float,
+) -> np.ndarray:
+    """Votes of one ballot for each candidate (k,), from the members' noise (N, k).
+
+    Each member votes for the candidate it likes most, `affinity + ga_noise x noise`, if
+    that liking exceeds `write_in_threshold`; for a clean slate (one candidate) that is the
+    count of the members that like it. `ballot_votes_kernel` computes the same.
+    """
+    liking = affinity[:, candidates] + ga_noise * noise
+    if len(candidates) == 1:
+        return np.array([np.count_nonzero(liking > write_in_threshold)])
+    best = liking.argmax(axis=1)
+    valid = liking.max(axis=1) > write_in_threshold
+    return np.bincount(best[valid], minlength=len(candidates))
+
+
+@njit(cache=True, nogil=True)
+def ballot_votes_kernel(affinity, candidates, noise, ga_noise, write_in_threshold):
+    """`ballot_votes_reference` member by member (the first most liked, as `argmax`)."""
+    votes = np.zeros(len(candidates), dtype=np.int64)
+    for i in range(affinity.shape[0]):
+        best, liked = 0, affinity[i, candidates[0]] + ga_noise * noise[i, 0]
+        for k in range(1, len(candidates)):
+            liking = affinity[i, candidates[k]] + ga_noise * noise[i, k]
+            if liking > liked:
+                best, liked = k, liking
+        if liked > write_in_threshold:
+            votes[best] += 1
+    return votes

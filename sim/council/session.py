@@ -52,6 +52,11 @@ derived from the seed of `model.rng` (`SeedSequence` spawn keys by year), so tha
 own draws do not depend on the Council's and a year's draws do not depend on earlier years'
 (common random numbers across parameter values; same seed, same results).
 
+Speed: the work over drafts and members (the agenda from its draws, support, votes, the
+tallies, co-voting) and the election's standing and ranking run in numba kernels
+(`*_kernel`), each the same numbers, bit for bit, as the plain-numpy reference beside it
+(`*_reference`; `tests/test_council_speed.py`); the random draws stay numpy's, in their order.
+
 Entry point: `hold_council(model)`, the Council's phase of the year.
 """
 
@@ -63,6 +68,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from sim.checks import check_ranges
 from sim.council.elections import (
@@ -71,6 +77,7 @@ from sim.council.elections import (
     ElectionRules,
     arab_swing_group,
     ballot,
+    best_standing_kernel,
     cohort_of,
     elected_allocation,
     standing,
@@ -99,6 +106,7 @@ AGENDA_COUNTRIES = (
 )  # fmt: skip
 #: The named bloc groups reported as sponsors; any other active bloc is "other".
 SPONSOR_GROUPS = ("West", "Eurasia", "other", "nonaligned")
+_SPONSOR_OUTCOME_NAMES = tuple(f"sponsor_success_{name}" for name in SPONSOR_GROUPS)
 #: Year to which permanent terms are set (they never end).
 PERMANENT_TERM = 10**6
 
@@ -133,11 +141,20 @@ def hold_council(model) -> None:
     model.council_outcomes = model.council.session(model)
     record = model.council.drafts[-1]
     seats, votes = record["seats"], record["votes"]
-    model._covoting = None
-    if len(votes):
-        agreement = (votes[:, :, None] == votes[:, None, :]).mean(axis=0)
-        np.fill_diagonal(agreement, 0.5)  # a member with itself: no term
-        model._covoting = (seats, 2.0 * agreement - 1.0)
+    model._covoting = (seats, covoting_kernel(votes)) if len(votes) else None
+
+
+def covoting_reference(votes: np.ndarray) -> np.ndarray:
+    """Co-voting of the members (seats, seats): 2 x the share of drafts voted alike - 1.
+
+    Zero diagonal (a member with itself: no term); `covoting_kernel` computes the same.
+
+    Args:
+        votes: (drafts, seats) coded YES/NO/ABSTAIN, at least one draft.
+    """
+    agreement = (votes[:, :, None] == votes[:, None, :]).mean(axis=0)
+    np.fill_diagonal(agreement, 0.5)
+    return 2.0 * agreement - 1.0
 
 
 class Council:
@@ -311,6 +328,7 @@ class Council:
         self._veto_holder_codes = [
             str(c) for c in self._iso3[self._permanent_rows[: self.rule.veto_holders]]
         ]
+        self._veto_outcome_names = [f"vetoes_{code}" for code in self._veto_holder_codes]
         self.veto_cost = {
             code: float(veto_cost.get(code, default_veto_cost)) for code in self._veto_holder_codes
         }
@@ -413,8 +431,8 @@ class Council:
                 eligible &= self._arab
             if not eligible.any():  # the group is exhausted: any state may stand
                 eligible = ~blocked
-            pool = np.flatnonzero(eligible)
-            ranked = pool[(-score[pool]).argsort(kind="stable")]
+            # the best three: two candidates, then the next in standing if they withdraw
+            ranked = best_standing_kernel(score, eligible, 3)
             contested = rng.random() < rules.contested_share and len(ranked) > 1
             candidates = ranked[: 2 if contested else 1]
             winner, ballots = ballot(model.affinity, candidates, rules, rng)
@@ -494,7 +512,37 @@ class Council:
         """Noise-free latent support and lone-veto costs c_id, both (drafts, seats).
 
         For every member and draft of `agenda`; a concert raises both (`_concert_mask`, once).
+        Computed by `support_kernel`, the same numbers as `_support_and_costs_reference`
+        (which an affinity matrix not in C order takes: its column sums add in another order).
         """
+        affinity = model.affinity
+        if not affinity.flags.c_contiguous:
+            return self._support_and_costs_reference(model, agenda)
+        sponsors = self.seats[agenda["sponsor_seat"]]
+        concert = self._concert_mask(model, sponsors)
+        w = self.weights
+        return support_kernel(
+            affinity,
+            np.asarray(model.bloc),
+            np.asarray(model.ideal_point, dtype=float),
+            self.seats,
+            sponsors,
+            agenda["subject"],
+            agenda["position"],
+            self._seat_cost,
+            _NO_MATRIX if concert is None else concert,
+            _NO_MATRIX if self._pacts is None else self._pacts,
+            w["sponsor"],
+            w["bloc"],
+            w["ideology"],
+            w["subject"],
+            w["patron"],
+            self.rule.permanent_seats,
+            self.patron_margin,
+        )
+
+    def _support_and_costs_reference(self, model, agenda: dict[str, np.ndarray]):
+        """`_support_and_costs` in plain numpy (`_latent_support`, `closeness`)."""
         sponsors = self.seats[agenda["sponsor_seat"]]
         concert = self._concert_mask(model, sponsors)
         support = self._latent_support(
@@ -626,21 +674,31 @@ class Council:
         seats = self.seats
         held_by_pen = self._is_penholder[seats]
         pen_seats = held_by_pen.nonzero()[0]
-        by_pen = (rng.random(n) < self.penholder_share) & (len(pen_seats) > 0)
         others = (~held_by_pen).nonzero()[0]
         pool_pen = pen_seats if len(pen_seats) else np.arange(len(seats))
         pool_other = others if len(others) else np.arange(len(seats))
-        sponsor_seat = np.where(
-            by_pen,
-            pool_pen[rng.integers(0, len(pool_pen), n)],
-            pool_other[rng.integers(0, len(pool_other), n)],
-        )
-        issue = rng.random(n) < self.issue_share
         rows, cdf = self._subject_distribution(model)
-        pick = cdf.searchsorted(rng.random(n), side="right")
-        subject = np.where(issue, -1, rows[np.minimum(pick, len(rows) - 1)])
-        sign = np.where(rng.random(n) < self.against_share, 1.0, -1.0)
-        position = sign * rng.beta(*self.position_beta, size=n)
+        # every draw first, in this order; then the drafts from them (`agenda_kernel`)
+        draws = (
+            rng.random(n),  # penholder or not
+            rng.integers(0, len(pool_pen), n),  # which penholder
+            rng.integers(0, len(pool_other), n),  # which other member
+            rng.random(n),  # thematic or not
+            rng.random(n),  # subject
+            rng.random(n),  # against the subject or not
+            rng.beta(*self.position_beta, size=n),  # contentiousness |p|
+        )
+        sponsor_seat, by_pen, subject, position = agenda_kernel(
+            *draws,
+            pool_pen,
+            pool_other,
+            len(pen_seats) > 0,
+            rows,
+            cdf,
+            self.penholder_share,
+            self.issue_share,
+            self.against_share,
+        )
         return {
             "sponsor_seat": sponsor_seat,
             "penholder": by_pen,
@@ -668,9 +726,43 @@ class Council:
     def vote(self, model, agenda: dict[str, np.ndarray], noise: np.ndarray | None) -> np.ndarray:
         """Votes (drafts, seats) coded YES/NO/ABSTAIN; noise (drafts, seats) or None."""
         support, cost = self._support_and_costs(model, agenda)
-        if noise is not None:
-            support = support + noise
-        return self._code(support, agenda["sponsor_seat"], cost)
+        return self._decide(support, cost, agenda["sponsor_seat"], noise)[0]
+
+    def _decide(
+        self,
+        support: np.ndarray,
+        cost: np.ndarray,
+        sponsor_seat: np.ndarray,
+        noise: np.ndarray | None = None,
+        rows: np.ndarray | None = None,
+    ):
+        """Votes (drafts, seats), adopted (drafts,) and vetoes (drafts, seats) of the drafts.
+
+        The drafts `rows` (None: all), voted on `support + noise` (None: no noise). Computed
+        by `decide_kernel`, the same as `_decide_reference` (`_code`, then the rule).
+        """
+        rule = self.rule
+        return decide_kernel(
+            support,
+            _NO_MATRIX if noise is None else noise,
+            cost,
+            np.arange(len(support)) if rows is None else rows,
+            sponsor_seat,
+            self.yes_cut,
+            self.no_cut,
+            self.joint_veto_share,
+            rule.quota,
+            rule.veto_holders,
+            rule.vetoes_to_block,
+            rule.abstention_counts_against,
+        )
+
+    def _decide_reference(self, support, cost, sponsor_seat, noise=None, rows=None):
+        """`_decide` in plain numpy."""
+        rows = slice(None) if rows is None else rows
+        support = support[rows] if noise is None else support[rows] + noise[rows]
+        votes = self._code(support, sponsor_seat[rows], cost[rows])
+        return votes, _adopted(self.rule, votes), _vetoed_by(self.rule, votes)
 
     def _vote_agenda(self, model, year: int) -> dict[str, float]:
         rng = self._stream(year, _AGENDA)
@@ -680,13 +772,12 @@ class Council:
         table_draw = rng.random(n)
         noise = rng.logistic(size=(n, self.rule.seats))
         support, cost = self._support_and_costs(model, agenda)
-        hopeless = ~_adopted(self.rule, self._code(support, agenda["sponsor_seat"], cost))
-        tabled = ~hopeless | (table_draw < self.hopeless_draft_share)
+        sponsor_seat = agenda["sponsor_seat"]
+        hopeless = ~self._decide(support, cost, sponsor_seat)[1]
+        tabled = np.flatnonzero(~hopeless | (table_draw < self.hopeless_draft_share))
         agenda = {key: value[tabled] for key, value in agenda.items()}
         # the same support as the anticipation's, now with each member's noise
-        votes = self._code(support[tabled] + noise[tabled], agenda["sponsor_seat"], cost[tabled])
-        passed = _adopted(self.rule, votes)
-        vetoes = _vetoed_by(self.rule, votes)
+        votes, passed, vetoes = self._decide(support, cost, sponsor_seat, noise, tabled)
         n = len(passed)
         record = {
             "year": np.full(n, year),
@@ -705,26 +796,31 @@ class Council:
         return self._outcomes(model, record)
 
     def _outcomes(self, model, record: dict[str, np.ndarray]) -> dict[str, float]:
-        passed, votes, vetoes = record["adopted"], record["votes"], record["vetoes"]
+        passed = record["adopted"]
         n = len(passed)
+        p5 = min(5, self.rule.permanent_seats)  # the P5 sit first
+        vetoed, vetoes_cast, p5_agree, tabled, won = tally_kernel(
+            record["votes"],
+            passed,
+            record["vetoes"],
+            self._sponsor_groups(model, record["sponsor"]),
+            len(SPONSOR_GROUPS),
+            p5,
+        )
+        # a share is a count over a size: the same float as the mean of the flags
+        adopted = int(np.count_nonzero(passed))
         out: dict[str, float] = {
             "drafts_tabled": float(n),
-            "resolutions_adopted": float(passed.sum()),
-            "drafts_vetoed": float(vetoes.any(axis=1).sum()),
+            "resolutions_adopted": float(adopted),
+            "drafts_vetoed": float(vetoed),
         }
-        vetoes_cast = vetoes.sum(axis=0)
-        for seat, code in enumerate(self._veto_holder_codes):
-            out[f"vetoes_{code}"] = float(vetoes_cast[seat])
-        out["adoption_share"] = _share(passed) if n else np.nan
-        permanent = votes[:, : min(5, self.rule.permanent_seats)]  # the P5 sit first
-        if n and permanent.shape[1]:
-            out["p5_agreement"] = _share((permanent == permanent[:, :1]).all(axis=1))
-        else:
-            out["p5_agreement"] = np.nan
-        group = self._sponsor_groups(model, record["sponsor"])
-        for k, name in enumerate(SPONSOR_GROUPS):
-            mine = group == k
-            out[f"sponsor_success_{name}"] = _share(passed[mine]) if mine.any() else np.nan
+        for seat, name in enumerate(self._veto_outcome_names):
+            out[name] = float(vetoes_cast[seat])
+        out["adoption_share"] = adopted / n if n else np.nan
+        out["p5_agreement"] = int(p5_agree) / n if n and p5 else np.nan
+        tabled, won = tabled.tolist(), won.tolist()
+        for k, name in enumerate(_SPONSOR_OUTCOME_NAMES):
+            out[name] = won[k] / tabled[k] if tabled[k] else np.nan
         return out
 
     def _sponsor_groups(self, model, sponsors: np.ndarray) -> np.ndarray:
@@ -854,14 +950,6 @@ class Council:
         return [str(c) for c in self._iso3[self.seats]]
 
 
-def _share(flags: np.ndarray) -> float:
-    """Share of True in a non-empty bool array: `flags.mean()`, the same float, faster.
-
-    Both divide the exact count by the size in double precision.
-    """
-    return float(flags.sum()) / flags.size
-
-
 def _seed_sequence(rng: np.random.Generator) -> np.random.SeedSequence:
     """The `SeedSequence` behind a generator (its streams are spawned from it by key).
 
@@ -882,3 +970,281 @@ def _alliance_matrix(world, n: int) -> np.ndarray | None:
             if matrix.shape == (n, n):
                 return (matrix > 0).astype(float)
     return None
+
+
+# -- compiled kernels (each the same numbers as its plain-numpy reference) ---------------
+
+#: The empty matrix a kernel takes for an absent concert or pact matrix.
+_NO_MATRIX = np.zeros((0, 0))
+
+
+def agenda_reference(
+    pen_draw,
+    pen_pick,
+    other_pick,
+    issue_draw,
+    subject_draw,
+    sign_draw,
+    contentiousness,
+    pool_pen,
+    pool_other,
+    has_penholder,
+    rows,
+    cdf,
+    penholder_share,
+    issue_share,
+    against_share,
+):
+    """The drafts of `Council.draw_agenda` from its draws; `agenda_kernel` computes the same.
+
+    Returns:
+        sponsor_seat, penholder (bool), subject (row, -1 for a thematic draft), position.
+    """
+    by_pen = (pen_draw < penholder_share) & has_penholder
+    sponsor_seat = np.where(by_pen, pool_pen[pen_pick], pool_other[other_pick])
+    issue = issue_draw < issue_share
+    pick = cdf.searchsorted(subject_draw, side="right")
+    subject = np.where(issue, -1, rows[np.minimum(pick, len(rows) - 1)])
+    sign = np.where(sign_draw < against_share, 1.0, -1.0)
+    return sponsor_seat, by_pen, subject, sign * contentiousness
+
+
+@njit(cache=True, nogil=True)
+def agenda_kernel(
+    pen_draw,
+    pen_pick,
+    other_pick,
+    issue_draw,
+    subject_draw,
+    sign_draw,
+    contentiousness,
+    pool_pen,
+    pool_other,
+    has_penholder,
+    rows,
+    cdf,
+    penholder_share,
+    issue_share,
+    against_share,
+):
+    """`agenda_reference` draft by draft."""
+    n = len(pen_draw)
+    sponsor_seat = np.empty(n, dtype=np.int64)
+    by_pen = np.empty(n, dtype=np.bool_)
+    subject = np.empty(n, dtype=np.int64)
+    position = np.empty(n)
+    for d in range(n):
+        by_pen[d] = pen_draw[d] < penholder_share and has_penholder
+        sponsor_seat[d] = pool_pen[pen_pick[d]] if by_pen[d] else pool_other[other_pick[d]]
+        pick = np.searchsorted(cdf, subject_draw[d], side="right")
+        subject[d] = -1 if issue_draw[d] < issue_share else rows[min(pick, len(rows) - 1)]
+        position[d] = (1.0 if sign_draw[d] < against_share else -1.0) * contentiousness[d]
+    return sponsor_seat, by_pen, subject, position
+
+
+@njit(cache=True, nogil=True)
+def support_kernel(
+    affinity,
+    bloc,
+    ideal,
+    members,
+    sponsors,
+    subjects,
+    position,
+    seat_cost,
+    concert,
+    pacts,
+    w_sponsor,
+    w_bloc,
+    w_ideology,
+    w_subject,
+    w_patron,
+    permanent_seats,
+    patron_margin,
+):
+    """`Council._support_and_costs_reference` in one pass over the drafts and seats.
+
+    The same operations in the same order, element by element (so the same floats):
+    `closeness` needs the world's mean affinity to the drafts' subjects only, each summed
+    down its column in row order as numpy sums a C-ordered matrix along axis 0. `concert`
+    and `pacts` are (0, 0) when absent.
+
+    Returns:
+        support, cost: both (drafts, seats).
+    """
+    n_drafts, n_seats, n = len(sponsors), len(members), affinity.shape[0]
+    support = np.empty((n_drafts, n_seats))
+    cost = np.empty((n_drafts, n_seats))
+    patron = w_patron > 0 and permanent_seats > 0
+    world_mean = np.zeros(n)
+    known = np.zeros(n, dtype=np.bool_)
+    for d in range(n_drafts):
+        sponsor, p = sponsors[d], position[d]
+        has_subject = 1.0 if subjects[d] >= 0 else 0.0
+        subject = subjects[d] if subjects[d] >= 0 else 0
+        salience = abs(p)
+        against_subject = w_subject * p * has_subject
+        against = w_patron * (p if p >= 0.0 else 0.0) * has_subject  # np.maximum(p, 0)
+        if patron and not known[subject]:
+            total = affinity[0, subject]
+            for k in range(1, n):
+                total += affinity[k, subject]
+            world_mean[subject] = (total - affinity[subject, subject]) / max(n - 1, 1)
+            known[subject] = True
+        for k in range(n_seats):
+            i = members[k]
+            discipline = 0.0
+            if bloc[sponsor] >= 0 and bloc[i] >= 0:
+                discipline = 1.0 if bloc[sponsor] == bloc[i] else -1.0
+            distance = abs(ideal[i] - ideal[sponsor]) / 2.0
+            u = salience * (
+                w_sponsor * affinity[sponsor, i] + w_bloc * discipline - w_ideology * distance
+            )
+            u -= against_subject * affinity[subject, i]
+            if patron and k < permanent_seats:
+                if i == subject:  # a member is its own closest partner
+                    close = 1.0
+                else:
+                    margin = affinity[i, subject] - world_mean[subject]
+                    close = (margin - patron_margin) / (1.0 - patron_margin)
+                    close = close if close > 0.0 else 0.0  # np.clip(close, 0, 1)
+                    close = close if close < 1.0 else 1.0
+                if pacts.shape[0] and not close >= pacts[i, subject]:  # np.maximum
+                    close = pacts[i, subject]
+                u -= against * close
+            c = seat_cost[k]
+            if concert.shape[0]:
+                u += concert[d, k]
+                c += concert[d, k]
+            support[d, k] = u
+            cost[d, k] = c
+    return support, cost
+
+
+@njit(cache=True, nogil=True)
+def decide_kernel(
+    support,
+    noise,
+    cost,
+    rows,
+    sponsor_seat,
+    yes_cut,
+    no_cut,
+    joint_veto_share,
+    quota,
+    veto_holders,
+    vetoes_to_block,
+    abstention_counts_against,
+):
+    """`Council._decide_reference` draft by draft: votes, adopted and vetoes of `rows`.
+
+    Each draft r of `rows` is voted on `support[r] + noise[r]` (`noise` (0, 0): none).
+
+    Returns:
+        votes (rows, seats) int8, adopted (rows,) bool, vetoes (rows, seats) bool.
+    """
+    n_seats = support.shape[1]
+    votes = np.empty((len(rows), n_seats), dtype=np.int8)
+    adopted = np.zeros(len(rows), dtype=np.bool_)
+    vetoes = np.zeros((len(rows), n_seats), dtype=np.bool_)
+    anticipate = veto_holders > 0 and not abstention_counts_against
+    u = np.empty(n_seats)
+    for d in range(len(rows)):
+        r = rows[d]
+        for k in range(n_seats):
+            u[k] = support[r, k] + noise[r, k] if noise.shape[0] else support[r, k]
+            votes[d, k] = YES if u[k] > yes_cut else (NO if u[k] < no_cut else ABSTAIN)
+        votes[d, sponsor_seat[r]] = YES
+        yes = 0
+        for k in range(n_seats):
+            yes += votes[d, k] == YES
+        quota_met = yes >= quota
+        noes = 0
+        for k in range(veto_holders):
+            noes += votes[d, k] == NO
+        if anticipate and quota_met and noes >= vetoes_to_block:
+            # the holders whose noes would block a draft that has the votes (`_code`)
+            lone_any, joint_count = False, 0
+            for k in range(veto_holders):
+                if votes[d, k] == NO:
+                    lone_any |= u[k] < no_cut - cost[r, k]
+                    joint_count += u[k] < no_cut - joint_veto_share * cost[r, k]
+            together = lone_any if vetoes_to_block == 1 else joint_count >= vetoes_to_block
+            for k in range(veto_holders):
+                joint = u[k] < no_cut - joint_veto_share * cost[r, k]
+                if votes[d, k] == NO and not (joint and together):
+                    votes[d, k] = ABSTAIN
+        blocking = 0
+        for k in range(veto_holders):
+            v = votes[d, k]
+            blocking += v == NO or (abstention_counts_against and v == ABSTAIN)
+        blocked = blocking >= vetoes_to_block
+        adopted[d] = quota_met and not blocked
+        if quota_met and blocked:
+            for k in range(veto_holders):
+                v = votes[d, k]
+                vetoes[d, k] = v == NO or (abstention_counts_against and v == ABSTAIN)
+    return votes, adopted, vetoes
+
+
+def tally_reference(votes, adopted, vetoes, group, n_groups, p5):
+    """The counts of a session's outcomes; `tally_kernel` computes the same.
+
+    Args:
+        votes: (drafts, seats) votes.
+        adopted: (drafts,) bool.
+        vetoes: (drafts, seats) bool, the vetoes cast.
+        group: (drafts,) the sponsor's group, in [0, n_groups).
+        n_groups: Number of sponsor groups.
+        p5: The first `p5` seats whose agreement is counted.
+
+    Returns:
+        Drafts vetoed, vetoes cast by seat (seats,), drafts on which the first `p5` seats
+        all vote alike, drafts tabled and adopted by sponsor group (n_groups,) each.
+    """
+    permanent = votes[:, :p5]
+    return (
+        int(np.count_nonzero(vetoes.any(axis=1))),
+        vetoes.sum(axis=0),
+        int(np.count_nonzero((permanent == permanent[:, :1]).all(axis=1))),
+        np.bincount(group, minlength=n_groups),
+        np.bincount(group[adopted], minlength=n_groups),
+    )
+
+
+@njit(cache=True, nogil=True)
+def tally_kernel(votes, adopted, vetoes, group, n_groups, p5):
+    """`tally_reference` in one pass over the drafts."""
+    n_drafts, n_seats = votes.shape
+    vetoed, p5_agree = 0, 0
+    vetoes_cast = np.zeros(n_seats, dtype=np.int64)
+    tabled = np.zeros(n_groups, dtype=np.int64)
+    won = np.zeros(n_groups, dtype=np.int64)
+    for d in range(n_drafts):
+        any_veto = False
+        for k in range(n_seats):
+            vetoes_cast[k] += vetoes[d, k]
+            any_veto |= vetoes[d, k]
+        vetoed += any_veto
+        alike = True
+        for k in range(1, p5):
+            alike &= votes[d, k] == votes[d, 0]
+        p5_agree += alike
+        tabled[group[d]] += 1
+        won[group[d]] += adopted[d]
+    return vetoed, vetoes_cast, p5_agree, tabled, won
+
+
+@njit(cache=True, nogil=True)
+def covoting_kernel(votes):
+    """`covoting_reference` by counting (a mean of 0/1 flags is their count over the drafts)."""
+    n_drafts, n_seats = votes.shape
+    by_seat = np.ascontiguousarray(votes.T)  # each member's votes in a row
+    out = np.zeros((n_seats, n_seats))  # 2 x 0.5 - 1 on the diagonal
+    for i in range(n_seats):
+        for j in range(i + 1, n_seats):
+            same = 0
+            for d in range(n_drafts):
+                same += by_seat[i, d] == by_seat[j, d]
+            out[i, j] = out[j, i] = 2.0 * (same / n_drafts) - 1.0
+    return out

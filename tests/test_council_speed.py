@@ -1,0 +1,187 @@
+"""The Council's compiled kernels give their plain-numpy references' numbers, bit for bit.
+
+Each kernel of `sim.council.session` and `sim.council.elections` is compared with its
+reference on the states of real runs (several seeds, years and rules, a concert and formal
+pacts), then whole runs with every kernel swapped for its reference are compared with the
+model's own: the same votes, drafts, elections and outcomes, to the last bit. No timings.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim import WorldModel
+from sim.council import CouncilRule, elections, session
+from sim.council.session import Council
+
+RULES = ("charter", "no_veto", "two_vetoes", "g4_veto", "charter_1945", "g4_no_veto")
+#: A rule where an abstaining veto holder blocks too (no veto anticipation then).
+ABSTAIN_BLOCKS = CouncilRule("abstain_blocks", 5, 10, 9, 5, 2, abstention_counts_against=True)
+#: (kernel's module, kernel's name, the reference that replaces it).
+KERNELS = (
+    (session, "agenda_kernel", session.agenda_reference),
+    (session, "tally_kernel", session.tally_reference),
+    (session, "covoting_kernel", session.covoting_reference),
+    (session, "standing", elections.standing_reference),
+    (session, "best_standing_kernel", elections.best_standing_reference),
+    (elections, "ballot_votes_kernel", elections.ballot_votes_reference),
+)
+
+
+def identical(a, b) -> bool:
+    """Arrays: the same dtype, shape and bytes; counts: the same integer (numba's or numpy's)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    return isinstance(a, int | np.integer) and isinstance(b, int | np.integer) and a == b
+
+
+def hold_concert(model, parties=("USA", "CHN", "RUS"), strength=0.7):
+    model.concert_parties = np.array([model.row[c] for c in parties], dtype=int)
+    model.concert_strength = strength
+    model.concert_half_life = math.inf
+
+
+def states(rule, seed, years=6, concert=False, **council):
+    """(model, its Council) at the end of each of `years` steps."""
+    model = WorldModel(rng=seed, council_rule=None if isinstance(rule, CouncilRule) else rule)
+    model.council = Council(model, rule, **council)
+    for _ in range(years):
+        if concert:
+            hold_concert(model)
+        model.step()
+        yield model, model.council
+
+
+@pytest.mark.parametrize("rule", [*RULES, ABSTAIN_BLOCKS])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_support_and_votes_match_their_references(rule, seed):
+    pacts = seed == 1  # formal allies shield too (`patron_pacts`)
+    concerts = 0
+    for model, council in states(rule, seed, concert=seed == 1, patron_pacts=pacts):
+        agenda = council.draw_agenda(model, np.random.default_rng(seed + model.year))
+        n = len(agenda["position"])
+        concerts += council._concert_mask(model, council.seats[agenda["sponsor_seat"]]) is not None
+        fast = council._support_and_costs(model, agenda)
+        reference = council._support_and_costs_reference(model, agenda)
+        assert all(map(identical, fast, reference))
+        support, cost = fast
+        # large noise: many vetoes, lone and joint, and drafts short of votes
+        noise = 4.0 * np.random.default_rng(model.year).logistic(size=support.shape)
+        rows = np.flatnonzero(np.random.default_rng(n).random(n) < 0.6)
+        for args in ((), (noise,), (noise, rows)):
+            fast = council._decide(support, cost, agenda["sponsor_seat"], *args)
+            reference = council._decide_reference(support, cost, agenda["sponsor_seat"], *args)
+            assert all(map(identical, fast, reference))
+    if seed == 1:
+        assert concerts  # the concert was exercised
+
+
+def test_support_kernel_covers_pacts_that_shield():
+    model = WorldModel(rng=3)
+    council = Council(model, patron_pacts=True)
+    assert council._pacts is not None and council._pacts.any()
+    usa = model.row["USA"]
+    council._pacts[usa] = 1.0  # every state an ally of the United States: C = 1 for it
+    agenda = council.draw_agenda(model, np.random.default_rng(3))
+    fast = council._support_and_costs(model, agenda)
+    assert all(map(identical, fast, council._support_and_costs_reference(model, agenda)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_small_kernels_match_their_references(seed):
+    rng = np.random.default_rng(seed)
+    for model, council in states("charter", seed, years=4):
+        record = council.drafts[-1]
+        votes = record["votes"]
+        group = council._sponsor_groups(model, record["sponsor"])
+        for p5 in (0, 1, 5):
+            fast = session.tally_kernel(votes, record["adopted"], record["vetoes"], group, 4, p5)
+            ref = session.tally_reference(votes, record["adopted"], record["vetoes"], group, 4, p5)
+            assert all(map(identical, fast, ref))
+        assert identical(session.covoting_kernel(votes), session.covoting_reference(votes))
+        assert identical(session.covoting_kernel(votes[:1]), session.covoting_reference(votes[:1]))
+
+        log_population = np.log(np.asarray(model.population, dtype=float))
+        last = council._last_term_end.copy()
+        for lp in (log_population, np.full_like(log_population, 2.0)):  # SD 0 counts as 1
+            args = (lp, last, int(model.year), council.election_rules)
+            fast = elections.standing(*args, np.random.default_rng(seed))
+            assert identical(fast, elections.standing_reference(*args, np.random.default_rng(seed)))
+
+        score = np.round(rng.normal(size=model.n), 1)  # many ties
+        for share in (0.0, 0.005, 0.3, 1.0):
+            eligible = rng.random(model.n) < share
+            for count in (1, 2, 3, 10):
+                fast = elections.best_standing_kernel(score, eligible, count)
+                ref = elections.best_standing_reference(score, eligible, count)
+                assert identical(fast, ref)
+
+        for k in (1, 2, 3):
+            candidates = rng.choice(model.n, k, replace=False)
+            noise = rng.logistic(size=(model.n, k))
+            for threshold in (-0.3, 0.0, 5.0):
+                args = (model.affinity, candidates, noise, 0.3, threshold)
+                fast = elections.ballot_votes_kernel(*args)
+                ref = elections.ballot_votes_reference(*args)
+                assert np.array_equal(fast, ref)
+
+
+def test_agenda_kernel_matches_its_reference():
+    rng = np.random.default_rng(5)
+    rows, cdf = np.array([3, 8, 20, 40]), np.array([0.25, 0.5, 0.75, 1.0])
+    for n in (0, 1, 70, 500):
+        draws = (
+            rng.random(n),
+            rng.integers(0, 3, n),
+            rng.integers(0, 12, n),
+            rng.random(n),
+            np.concatenate([rng.random(n - n // 2), rng.choice(cdf, n // 2)]),  # at the steps
+            rng.random(n),
+            rng.beta(0.6, 1.2, n),
+        )
+        for has_penholder in (True, False):
+            args = (*draws, np.array([2, 3, 4]), np.arange(12), has_penholder, rows, cdf)
+            fast = session.agenda_kernel(*args, 0.7, 0.2, 0.85)
+            assert all(map(identical, fast, session.agenda_reference(*args, 0.7, 0.2, 0.85)))
+
+
+def run(rule, seed, years, concert=False):
+    """A model's run: its outcomes each year, and its Council's tables and co-voting."""
+    model = WorldModel(rng=seed, council_rule=rule)
+    covoting = []
+    for _ in range(years):
+        if concert:
+            hold_concert(model)
+        model.step()
+        covoting.append(model._covoting)
+    council = model.council
+    tables = (council.votes_table(), council.drafts_table(), council.elections_table())
+    return model.datacollector.get_model_vars_dataframe(), tables, covoting
+
+
+@pytest.mark.parametrize(
+    ("rule", "seed", "concert"),
+    [*((rule, seed, False) for rule in RULES for seed in (2, 3)), ("charter", 4, True)],
+)
+def test_runs_with_the_references_are_the_same_bit_for_bit(rule, seed, concert, monkeypatch):
+    fast = run(rule, seed, 12, concert)
+    with monkeypatch.context() as patch:
+        patch.setattr(Council, "_support_and_costs", Council._support_and_costs_reference)
+        patch.setattr(Council, "_decide", Council._decide_reference)
+        for module, name, reference in KERNELS:
+            patch.setattr(module, name, reference)
+        reference = run(rule, seed, 12, concert)
+    outcomes, reference_outcomes = fast[0], reference[0]
+    assert list(outcomes) == list(reference_outcomes)
+    for name in outcomes:
+        a, b = outcomes[name].to_numpy(), reference_outcomes[name].to_numpy()
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), name
+    for table, reference_table in zip(fast[1], reference[1], strict=True):
+        assert table.equals(reference_table)
+        assert list(table.dtypes) == list(reference_table.dtypes)
+    for (seats, agreement), (ref_seats, ref_agreement) in zip(fast[2], reference[2], strict=True):
+        assert identical(seats, ref_seats) and identical(agreement, ref_agreement)
