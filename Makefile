@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_model
 	$(BIN)/python -m benchmarks.bench_sweep
 	$(BIN)/python -m benchmarks.bench_scale
+	$(BIN)/python -m benchmarks.bench_design
 
 # The dashboard (sim/app.py, docs/dashboard.md) on http://127.0.0.1:$(DASHBOARD_PORT)/, served
 # offline with the solara-assets package's files; no usage telemetry.

@@ -14,7 +14,11 @@ and compares the yearly statistics of the Council phase with
 
 With `--fit`: fits the Council's free parameters (`FREE`) to the record's yearly means
 (`FIT_TARGETS`) by minimising `loss` with Optuna's TPE sampler (seeded, sequential), every
-trial on the same replicate seeds (common random numbers), and writes
+trial on the same replicate seeds (common random numbers): a calibration of
+`experiments.calibrate` on the target file `configs/calibration/council.yaml` (the
+parameters, their ranges, the fitted and held-out targets, the loss: `CouncilObjective`
+runs it), so that `python -m experiments.calibrate configs/calibration/council.yaml` runs
+the same study. It writes
 
 - `--params` (default `sim/council/fitted.json`): the best parameters, which `Council`
   reads for its defaults (one source of truth);
@@ -34,14 +38,25 @@ import argparse
 import json
 import math
 import time
-import warnings
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+import yaml
 
+from experiments.calibrate import (
+    TARGETS_DIR,
+    CalibrationError,
+    Factor,
+    Objective,
+    Target,
+    load,
+    parse_ranges,
+    run_study,
+)
 from experiments.store import replace_section
 from sim import WorldModel
 from sim.council.session import FITTED_PATH, Council
@@ -74,57 +89,16 @@ EXTRA = {
     "chn_abstains_rus_lone": "China abstains on a Russian lone veto",
     "chn_lone_vetoes": "Chinese vetoes cast alone",
 }
-#: The fit's targets (per-year means of the record 2011-2024) and the floor of the s.d.
-#: that standardises each error (a count's s.d. is at least that of a rare event).
-FIT_TARGETS = (
-    "resolutions_adopted",
-    "drafts_vetoed",
-    "vetoes_RUS",
-    "vetoes_CHN",
-    "vetoes_USA",
-    "vetoes_GBR",
-    "vetoes_FRA",
-    "joint_vetoes_RUS_CHN",
-    "drafts_not_adopted",  # vetoed or short of votes: the 5 years with a published figure
-    "resolutions_unanimous",  # every member votes yes: the 3 years with a published figure
-    "israel_vetoes_USA",  # what the vetoes are about: the drafts' subjects
-    "syria_vetoes_RUS",
-)
-SD_FLOOR = 0.5
-#: Held-out statistics (not in the loss), with the record's value and its source.
-VALIDATION = (
-    # name, record value (None: computed from the csv), what, how the record value is read
-    ("lone_vetoes", None, "lone vetoes a year", "csv, mean 2011-2024"),
-    ("chn_lone_vetoes", 0.0, "Chinese vetoes cast alone a year", "csv: every CHN veto joint"),
-    (
-        "share_chn_joint",
-        1.0,
-        "share of China's vetoes cast with Russia",
-        "14 of 14 (DHL veto list)",
-    ),
-    (
-        "share_rus_joint",
-        14 / 33,
-        "share of Russia's vetoes cast with China",
-        "14 of 33 (DHL veto list)",
-    ),
-    (
-        "share_chn_abstains",
-        None,
-        "China abstains when Russia vetoes alone (share)",
-        "at least 9 of 19 verified abstentions, 1 yes (press releases; the rest unverified)",
-    ),
-    (
-        "short_of_votes",
-        None,
-        "drafts short of votes a year",
-        "csv: not adopted less vetoed, 5 years",
-    ),
-    ("sd_resolutions_adopted", None, "s.d. of adopted between years", "csv"),
-    ("sd_drafts_vetoed", None, "s.d. of drafts vetoed between years", "csv"),
-    ("early_drafts_vetoed", None, "drafts vetoed a year, 2011-2020", "csv"),
-    ("late_drafts_vetoed", None, "drafts vetoed a year, 2021-2024", "csv"),
-)
+#: The target file of the fit: parameters and ranges, fitted and held-out targets, loss.
+COUNCIL_TARGETS = TARGETS_DIR / "council.yaml"
+_FILE = yaml.safe_load(COUNCIL_TARGETS.read_text())
+#: The fit's targets (per-year means of the record 2011-2024), in the loss's order.
+FIT_TARGETS = tuple(name for name, body in _FILE["targets"].items() if body.get("fit") is True)
+#: Held-out statistics (not in the loss).
+VALIDATION = tuple(name for name, body in _FILE["targets"].items() if body.get("fit") is False)
+#: The floor of the s.d. that standardises each error (a count's s.d. is at least that of a
+#: rare event).
+SD_FLOOR = float(_FILE["objective"]["sd_floor"])
 BEGIN, END = "<!-- fit:begin -->", "<!-- fit:end -->"
 #: The Council's rules compared in the documentation (sim.council.RULES).
 REFORMS = ("charter", "charter_1945", "no_veto", "two_vetoes", "g4_veto", "g4_no_veto")
@@ -140,26 +114,29 @@ def council_record() -> pd.DataFrame:
 
 # -- the free parameters ----------------------------------------------------------------
 
-#: Free parameters: name -> (low, high). `no_cut = yes_cut - cut_gap`; `veto_cost_GBR_FRA` is
-#: one cost for both; `position_b` is b of `position_beta` (a stays 0.6).
-FREE = {
-    "drafts_per_year": (50.0, 80.0),
-    "hopeless_draft_share": (0.3, 1.0),
-    "yes_cut": (-7.0, -1.0),
-    "cut_gap": (0.5, 5.0),
-    "veto_cost_RUS": (0.0, 8.0),
-    "veto_cost_CHN": (0.0, 12.0),
-    "veto_cost_USA": (0.0, 8.0),
-    "veto_cost_GBR_FRA": (0.0, 12.0),
+#: What a free parameter may be (the ranges of `configs/calibration/council.yaml` lie within).
+PARAMETER_BOUNDS = {
+    "drafts_per_year": (0.0, 10_000.0),
+    "hopeless_draft_share": (0.0, 1.0),
+    "yes_cut": (-math.inf, math.inf),
+    "cut_gap": (0.0, math.inf),
+    **{f"veto_cost_{code}": (0.0, math.inf) for code in ("RUS", "CHN", "USA", "GBR_FRA")},
     "joint_veto_share": (0.0, 1.0),
-    "sponsor_weight": (0.0, 6.0),
-    "subject_weight": (5.0, 30.0),
-    "bloc_weight": (0.0, 6.0),
-    "patron_weight": (0.0, 40.0),
-    "patron_margin": (0.0, 0.5),
-    "position_b": (1.0, 4.0),
-    "agenda_weight_SYR": (1.0, 10.0),
-    "agenda_weight_ISR": (1.0, 10.0),
+    "sponsor_weight": (0.0, math.inf),
+    "subject_weight": (0.0, math.inf),
+    "bloc_weight": (0.0, math.inf),
+    "patron_weight": (0.0, math.inf),
+    "patron_margin": (0.0, 0.99),
+    "position_b": (0.01, math.inf),
+    "agenda_weight_SYR": (0.0, math.inf),
+    "agenda_weight_ISR": (0.0, math.inf),
+}
+#: Free parameters: name -> (low, high), as `configs/calibration/council.yaml` declares them.
+#: `no_cut = yes_cut - cut_gap`; `veto_cost_GBR_FRA` is one cost for both; `position_b` is
+#: b of `position_beta` (a stays 0.6).
+FREE = {
+    f.name: (f.low, f.high)
+    for f in parse_ranges(_FILE["parameters"], f"{COUNCIL_TARGETS}: parameters", PARAMETER_BOUNDS)
 }
 POSITION_A = 0.6
 #: Agenda countries whose weight among the subjects is fitted (the others weigh 1).
@@ -317,15 +294,24 @@ def compare(model: pd.DataFrame, record: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def targets(record: pd.DataFrame | None = None) -> pd.DataFrame:
+def targets(
+    record: pd.DataFrame | None = None,
+    names: tuple[str, ...] = FIT_TARGETS,
+    sd_floor: float = SD_FLOOR,
+) -> pd.DataFrame:
     """Fit targets: the record's yearly mean and the scale of its error, by statistic.
 
-    `scale = max(sd, SD_FLOOR) / sqrt(years)`: the standard error of the record's mean over
+    `scale = max(sd, sd_floor) / sqrt(years)`: the standard error of the record's mean over
     the years that have the figure (14; 5 for the drafts not adopted, 3 for the unanimous).
+
+    Args:
+        record: The record (None: the shipped one).
+        names: Columns of the record (default: the fit's targets).
+        sd_floor: The floor of the s.d.
     """
     record = council_record() if record is None else record
-    values = record[list(FIT_TARGETS)].astype(float)
-    sd = values.std(ddof=1).clip(lower=SD_FLOOR)
+    values = record[list(names)].astype(float)
+    sd = values.std(ddof=1).clip(lower=sd_floor)
     return pd.DataFrame(
         {"record": values.mean(), "sd": values.std(ddof=1), "scale": sd / np.sqrt(values.count())}
     )
@@ -356,30 +342,41 @@ def shares(model: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def validation_table(model: pd.DataFrame, record: pd.DataFrame) -> pd.DataFrame:
-    """Held-out statistics, model against record (`VALIDATION`)."""
-    held = shares(model)
-    computed = {
-        "lone_vetoes": record["lone_vetoes"].mean(),
-        "share_chn_abstains": 9 / 19,
-        "short_of_votes": (record["drafts_not_adopted"] - record["drafts_vetoed"]).mean(),
-        "sd_resolutions_adopted": record["resolutions_adopted"].std(),
-        "sd_drafts_vetoed": record["drafts_vetoed"].std(),
-        "early_drafts_vetoed": record.loc[record["year"] <= 2020, "drafts_vetoed"].mean(),
-        "late_drafts_vetoed": record.loc[record["year"] >= 2021, "drafts_vetoed"].mean(),
+def record_statistics(record: pd.DataFrame) -> dict[str, float]:
+    """The record's value of the held-out statistics that are not a column's mean."""
+    total = record.sum(numeric_only=True)
+    return {
+        "share_chn_joint": float(total["joint_vetoes_RUS_CHN"] / total["vetoes_CHN"]),
+        "share_rus_joint": float(total["joint_vetoes_RUS_CHN"] / total["vetoes_RUS"]),
+        "short_of_votes": float((record["drafts_not_adopted"] - record["drafts_vetoed"]).mean()),
+        "sd_resolutions_adopted": float(record["resolutions_adopted"].std()),
+        "sd_drafts_vetoed": float(record["drafts_vetoed"].std()),
+        "early_drafts_vetoed": float(record.loc[record["year"] <= 2020, "drafts_vetoed"].mean()),
+        "late_drafts_vetoed": float(record.loc[record["year"] >= 2021, "drafts_vetoed"].mean()),
     }
-    rows = []
-    for name, value, what, source in VALIDATION:
-        mine = held[name] if name in held else float(model[name].mean())
-        rows.append(
+
+
+def statistics(model: pd.DataFrame, names: tuple[str, ...]) -> dict[str, float]:
+    """The model's value of each named statistic: a yearly mean, or a held-out share."""
+    held = shares(model)
+    return {name: held[name] if name in held else float(model[name].mean()) for name in names}
+
+
+def validation_table(model: pd.DataFrame) -> pd.DataFrame:
+    """Held-out statistics, model against record (the targets with `fit: false`)."""
+    calibration = load(COUNCIL_TARGETS)
+    mine = statistics(model, tuple(t.name for t in calibration.held_out))
+    return pd.DataFrame(
+        [
             {
-                "statistic": what,
-                "model": mine,
-                "record": computed[name] if value is None else value,
-                "record source": source,
+                "statistic": t.spec.get("label", t.name),
+                "model": mine[t.name],
+                "record": t.value,
+                "record source": t.source,
             }
-        )
-    return pd.DataFrame(rows)
+            for t in calibration.held_out
+        ]
+    )
 
 
 def plot(table: pd.DataFrame, path: Path, replicates: int, years: int) -> None:
@@ -439,52 +436,122 @@ def plot(table: pd.DataFrame, path: Path, replicates: int, years: int) -> None:
 # -- the fit ------------------------------------------------------------------------------
 
 
+#: The statistics a target may name: the yearly ones (`year_statistics`) and the shares.
+YEARLY = (
+    "drafts_tabled", "resolutions_adopted", "drafts_vetoed", "drafts_not_adopted",
+    "resolutions_unanimous", "lone_vetoes", "joint_vetoes_RUS_CHN", "israel_vetoes_USA",
+    "syria_vetoes_RUS", "rus_lone_vetoes", "chn_lone_vetoes", "chn_abstains_rus_lone",
+    *(f"vetoes_{code}" for code in ("RUS", "CHN", "USA", "GBR", "FRA")),
+)  # fmt: skip
+HELD_SHARES = (
+    "share_chn_joint", "share_rus_joint", "share_chn_abstains", "short_of_votes",
+    "sd_resolutions_adopted", "sd_drafts_vetoed", "early_drafts_vetoed", "late_drafts_vetoed",
+)  # fmt: skip
+
+
+class CouncilObjective(Objective):
+    """The Council's statistics in the default world against its record of 2011-2024.
+
+    Parameters: the names of `PARAMETER_BOUNDS` (`council_arguments` turns a point into
+    `Council` arguments). A target is a yearly statistic (`YEARLY`: its mean over replicates
+    and years; record value: the csv column's mean, scale its standard error) or a held-out
+    share or spread (`HELD_SHARES`, pooled; record value from the csv where the file gives
+    none). Options: `years` simulated per replicate, `sd_floor` of the scales.
+    """
+
+    name: ClassVar[str] = "council"
+    defaults: ClassVar[dict[str, Any]] = {"years": 14, "sd_floor": SD_FLOOR}
+    target_keys: ClassVar[tuple[str, ...]] = ("label",)
+
+    def __init__(self, options, where: str) -> None:
+        """Check `years` and `sd_floor`."""
+        super().__init__(options, where)
+        years, floor = self.options["years"], self.options["sd_floor"]
+        if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+            raise CalibrationError(f"{where}.years: expected a whole number >= 1, got {years!r}")
+        if isinstance(floor, bool) or not isinstance(floor, int | float) or not floor > 0:
+            raise CalibrationError(f"{where}.sd_floor: expected a number > 0, got {floor!r}")
+
+    def parameters(self, spec, where: str) -> tuple[Factor, ...]:
+        """Ranges of the Council's free parameters (`PARAMETER_BOUNDS`)."""
+        return parse_ranges(spec, where, PARAMETER_BOUNDS)
+
+    def check_target(self, target: Target, where: str) -> None:
+        """A statistic the Council phase reports (`YEARLY`, `HELD_SHARES`)."""
+        if target.name not in (*YEARLY, *HELD_SHARES):
+            raise CalibrationError(
+                f"{where}: not a statistic of the Council ({', '.join((*YEARLY, *HELD_SHARES))})"
+            )
+
+    def record(self, target: Target) -> tuple[float, float | None]:
+        """The record's mean and its standard error, or the record's share or spread."""
+        record = council_record()
+        if target.name in record.columns:
+            goal = targets(record, (target.name,), float(self.options["sd_floor"]))
+            return float(goal.loc[target.name, "record"]), float(goal.loc[target.name, "scale"])
+        computed = record_statistics(record)
+        if target.name in computed:
+            return computed[target.name], None
+        return super().record(target)
+
+    def evaluate(self, point, targets, replicates: int, seed: int) -> dict[str, float]:
+        """`simulate` at the point's `Council` arguments; the targets' model values."""
+        model = simulate(replicates, self.options["years"], seed, council=council_arguments(point))
+        fitted = [t.name for t in targets if t.fit and t.name in model.columns]
+        means = model[fitted].mean()  # as the fit always computed them: same trials
+        values = {name: float(means[name]) for name in fitted}
+        rest = tuple(t.name for t in targets if t.name not in values)
+        return {**values, **statistics(model, rest)}
+
+    def write_best(
+        self, point, folder: Path, stem: str, *, command: str, loss: float
+    ) -> tuple[Path, str]:
+        """`fitted.json` in `folder`: the file `Council` reads its defaults from."""
+        path = folder / "fitted.json"
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(fitted_document(council_arguments(point), command, loss))
+        return path, f"cp {path} {FITTED_PATH} (the defaults sim.council.session.Council reads)"
+
+
+def fitted_document(arguments: Mapping, command: str, best_loss: float | None) -> str:
+    """The text of `fitted.json`: the `Council` arguments, the command, loss and targets."""
+    return (
+        json.dumps(
+            {
+                "about": (
+                    "Fitted defaults of sim.council.session.Council, written by the command "
+                    "below (targets and procedure: sim/council/CALIBRATION.md). Do not edit "
+                    "by hand: re-run the fit."
+                ),
+                "command": command,
+                "loss": None if best_loss is None else round(best_loss, 6),
+                "targets": {k: round(float(v), 6) for k, v in targets()["record"].items()},
+                "parameters": dict(arguments),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
 def fit(trials: int, replicates: int, years: int, seed: int) -> tuple[dict, pd.DataFrame]:
     """Minimise `loss` over `FREE` with Optuna's seeded TPE sampler, trial by trial.
 
-    Every trial runs the same `replicates` seeds (common random numbers). The study depends
-    only on the arguments and the world (not on the current `fitted.json`): the same
-    command on the same world gives the same trials and the same best point.
+    The calibration of `configs/calibration/council.yaml` (`experiments.calibrate`), with
+    `years` simulated a replicate. Every trial runs the same `replicates` seeds (common
+    random numbers). The study depends only on the arguments and the world (not on the
+    current `fitted.json`): the same command on the same world gives the same trials and the
+    same best point.
 
     Returns:
-        The best point of `FREE` and the trials table (one row per trial).
+        The best point of `FREE` and the trials table (one row per trial: `trial`, `loss`,
+        the parameters, `model_<target>` of every target, fitted and held out).
     """
-    import optuna
-
-    goal = targets()
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        sampler = optuna.samplers.TPESampler(
-            seed=seed, n_startup_trials=min(30, max(trials // 5, 1)), multivariate=True
-        )
-    study = optuna.create_study(direction="minimize", sampler=sampler)
-    rows = []
-
-    def objective(trial) -> float:
-        point = {name: trial.suggest_float(name, low, high) for name, (low, high) in FREE.items()}
-        model = simulate(replicates, years, seed, council=council_arguments(point))
-        value = loss(model, goal)
-        means = model[list(FIT_TARGETS)].mean()
-        rows.append(
-            {
-                "trial": trial.number,
-                "loss": value,
-                **point,
-                **{f"model_{k}": means[k] for k in means.index},
-            }
-        )
-        if (trial.number + 1) % 25 == 0:
-            best = min(row["loss"] for row in rows)
-            print(f"trial {trial.number + 1}/{trials}: best loss {best:.3f}", flush=True)
-        return value
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        study.optimize(objective, n_trials=trials)
-    table = pd.DataFrame(rows)
-    best = table.loc[table["loss"].idxmin()]
-    return {name: float(best[name]) for name in FREE}, table
+    calibration = load(
+        COUNCIL_TARGETS, {"years": years}, trials=trials, replicates=replicates, seed=seed
+    )
+    study = run_study(calibration, progress=lambda line: print(line, flush=True))
+    return study.best, study.table
 
 
 def _markdown(frame: pd.DataFrame, digits: int = 2) -> str:
@@ -529,7 +596,7 @@ def fit_report(
             "z": ((means[goal.index] - goal["record"]) / goal["scale"]).to_numpy(),
         }
     )
-    valid = validation_table(model, record)
+    valid = validation_table(model)
     params = [
         ("drafts_per_year", f"{arguments['drafts_per_year']:.1f}"),
         ("hopeless_draft_share", f"{arguments['hopeless_draft_share']:.2f}"),
@@ -649,23 +716,7 @@ def run_fit(args: argparse.Namespace) -> dict:
     )
     best_loss = float(table["loss"].min())
     params_path.parent.mkdir(parents=True, exist_ok=True)
-    params_path.write_text(
-        json.dumps(
-            {
-                "about": (
-                    "Fitted defaults of sim.council.session.Council, written by the command "
-                    "below (targets and procedure: sim/council/CALIBRATION.md). Do not edit "
-                    "by hand: re-run the fit."
-                ),
-                "command": command,
-                "loss": round(best_loss, 6),
-                "targets": {k: round(float(v), 6) for k, v in targets()["record"].items()},
-                "parameters": arguments,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    params_path.write_text(fitted_document(arguments, command, best_loss))
     table.to_csv(params_path.with_name("fit_trials.csv"), index=False, float_format="%.6g")
     if args.docs:
         section = fit_report(

@@ -11,7 +11,8 @@ writes into its Hydra job folder:
 - `config.yaml` (resolved), `provenance.json` (versions, git commit, seeds, timings);
 - `done.json`, last: the files above with sizes and digests (see `experiments.store`).
 
-Every table carries the parameters (`experiments.schema.parameters`) as columns. Replicate
+Every table carries the parameters (`experiments.schema.parameters`) as columns; under
+`uncertainty=...` the arguments each replicate draws are columns after `replicate`. Replicate
 seeds are spawned from `seed` with `numpy.random.SeedSequence`, so a point gives the same
 tables bit for bit under any launcher. In a sweep folder, a job whose outputs are complete
 for the same config is skipped (`resume=true`); a job that runs again first removes what a
@@ -31,7 +32,7 @@ import platform
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ from tqdm import tqdm
 
 import experiments.sweep  # (also registers the job_dirname resolver in every process)
 import sim
-from experiments.schema import ConfigError, check, parameters
+from experiments.schema import ConfigError, check, column_value, parameters, replicate_draws
 from experiments.store import (
     CONFIG,
     LONG_TABLES,
@@ -75,6 +76,7 @@ def run_replicates(
     seed: int,
     progress: str | None = None,
     sinks: dict[str, Callable[[pd.DataFrame], None] | None] | None = None,
+    draws: Sequence[dict[str, Any]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run `replicates` models for `steps` years each and stack their records.
 
@@ -87,6 +89,8 @@ def run_replicates(
         sinks: For some kinds, a function that takes each replicate's table as soon as the
             replicate is done (e.g. `TableStream.write`), instead of stacking them; None for
             a kind not to make at all.
+        draws: Replicate r's own arguments (`experiments.schema.replicate_draws`), which
+            replace those of `kwargs` and are columns of its tables after `replicate`.
 
     Returns:
         `steps` (one row per replicate and year, the initial year included), `votes` (one row
@@ -101,11 +105,14 @@ def run_replicates(
     for replicate, child in enumerate(
         tqdm(children, desc=progress, unit="replicate", disable=None if progress else True)
     ):
-        model = WorldModel(**kwargs, rng=np.random.default_rng(child))
+        drawn = draws[replicate] if draws else {}
+        model = WorldModel(**{**kwargs, **drawn}, rng=np.random.default_rng(child))
         for _ in range(steps):
             model.step()
         for kind, table in record(model, leave_out).items():
             table.insert(0, "replicate", replicate)
+            for place, (name, value) in enumerate(drawn.items(), start=1):
+                table.insert(place, name, column_value(value))
             if kind in sinks:
                 sinks[kind](table)
             else:
@@ -269,6 +276,7 @@ def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str
         log.info(f"removed {len(removed)} partly written files of an earlier run: {removed}")
     kwargs = check(cfg, build=False)
     columns = parameters(cfg)
+    draws = replicate_draws(cfg)
     files = []
     with contextlib.ExitStack() as stack:
         # each replicate's long tables (those the model makes) go to their files at once
@@ -279,7 +287,7 @@ def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str
         sinks = {kind: stream.write for kind, stream in streams.items()}
         if not cfg.record.votes:
             sinks["votes"] = None  # not made
-        tables = run_replicates(kwargs, cfg.steps, cfg.replicates, cfg.seed, progress, sinks)
+        tables = run_replicates(kwargs, cfg.steps, cfg.replicates, cfg.seed, progress, sinks, draws)
         model_seconds = time.perf_counter() - start
         tables["summary"] = summarise(tables["steps"])
         for kind in ("steps", "summary"):

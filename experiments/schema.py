@@ -19,7 +19,11 @@ Groups map to `WorldModel` keyword arguments:
 - `council`: `rule` (None: no Council) and the other `council_*` arguments, unprefixed;
 - `events`: `name` (a named set, or `scenario`: the scenario's own) or `custom` (a list of
   events) -> `events`;
-- `model`: every other argument, under its own name.
+- `model`: every other argument, under its own name;
+- `design` (`configs/design/`): a SALib sample of factors; the job's `design.point` sets
+  their values (`experiments.design`), which replace the groups' and `model`'s;
+- `uncertainty` (`configs/uncertainty/`): factors each replicate draws
+  (`replicate_draws`).
 
 `model_kwargs(cfg)` turns a composed config into the keyword arguments, `parameters(cfg)` into
 the flat parameter columns of the result tables.
@@ -208,6 +212,36 @@ class RecordConfig:
 
 
 @dataclass
+class FactorConfig:
+    """A factor: a range (`low`, `high`, `integer`) or `levels` (see `experiments.design`)."""
+
+    low: Any = None
+    high: Any = None
+    levels: list[Any] | None = None
+    integer: bool = False
+    source: str = ""  # where the range comes from, or why it is what it is
+
+
+@dataclass
+class DesignConfig:
+    """`design`: a SALib sample of the factors, one sweep job per point (`design.point`)."""
+
+    method: str = MISSING  # lhs, sobol or morris
+    samples: int = MISSING  # lhs: points; sobol: N (points N (k + 2)); morris: trajectories
+    seed: int = 0  # of the sample (the runs' seeds come from the root `seed`)
+    num_levels: int = 4  # morris: grid levels
+    factors: dict[str, FactorConfig] = field(default_factory=dict)
+    point: int | None = None  # the job's point; a sweep sets it (every point, by default)
+
+
+@dataclass
+class UncertaintyConfig:
+    """`uncertainty`: replicate r draws the factors from row r of a Latin hypercube."""
+
+    factors: dict[str, FactorConfig] = field(default_factory=dict)
+
+
+@dataclass
 class RootConfig:
     """The root config: the groups, the design of a job and what it records."""
 
@@ -218,6 +252,8 @@ class RootConfig:
     events: EventsConfig = field(default_factory=EventsConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     record: RecordConfig = field(default_factory=RecordConfig)
+    design: DesignConfig | None = None
+    uncertainty: UncertaintyConfig | None = None
     study: str = "adhoc"
     steps: int = MISSING
     start_year: int | None = default("start_year")
@@ -307,7 +343,38 @@ def model_kwargs(cfg: DictConfig | dict) -> dict[str, Any]:
         **c["model"],
         "record_countries": c["record"]["countries"],
     }
+    point = design_point(c)
+    if point is not None:  # the design's values at this job's point replace the config's
+        kwargs.update(_design(c).values(point))
     return scenario_defaults(kwargs)
+
+
+def _design(c: dict):
+    from experiments.design import Design
+
+    return Design.from_config(c["design"])
+
+
+def design_point(cfg: DictConfig | dict) -> int | None:
+    """The job's design point (None: the config has no design, or does not set the point)."""
+    design = _plain(cfg).get("design")
+    return None if design is None else design.get("point")
+
+
+def replicate_draws(cfg: DictConfig | dict) -> list[dict[str, Any]] | None:
+    """Each replicate's drawn `WorldModel` arguments under `uncertainty` (None: no draws).
+
+    Row r of a Latin hypercube over `uncertainty.factors` seeded by the job's `seed`
+    (`experiments.design.replicate_draws`).
+    """
+    from experiments.design import parse_factors
+    from experiments.design import replicate_draws as draws
+
+    c = _plain(cfg)
+    if c.get("uncertainty") is None:
+        return None
+    factors = parse_factors(c["uncertainty"]["factors"], where="uncertainty.factors")
+    return draws(factors, c["replicates"], c["seed"])
 
 
 def scenario_defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -328,7 +395,8 @@ def scenario_defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def _column_value(value: Any) -> Any:
+def column_value(value: Any) -> Any:
+    """A `WorldModel` argument as a table cell (strategies in "+" notation, JSON otherwise)."""
     if isinstance(value, tuple):  # a great power's strategies: sim's own "+" notation
         return "+".join(value)
     if isinstance(value, dict | list):
@@ -340,7 +408,9 @@ def parameters(cfg: DictConfig | dict) -> dict[str, Any]:
     """The parameter columns of every result table: `WorldModel` arguments, `steps`, `seed`.
 
     Great powers' strategies are written "contain+wedge"; a mapping or a list of events is
-    written as JSON; the Council rule is a column even while the model has no Council.
+    written as JSON; the Council rule is a column even while the model has no Council; a
+    design's point is `design_point`. The arguments each replicate draws (`uncertainty`) are
+    not among them: they are columns of the replicate's rows, after `replicate`.
 
     Args:
         cfg: A composed config, or its resolved plain-dict form.
@@ -349,9 +419,14 @@ def parameters(cfg: DictConfig | dict) -> dict[str, Any]:
     kwargs = model_kwargs(c)
     kwargs.pop("record_countries")
     kwargs["council_rule"] = c["council"]["rule"]
-    columns = {name: _column_value(value) for name, value in kwargs.items()}
+    columns = {name: column_value(value) for name, value in kwargs.items()}
     columns["steps"] = c["steps"]
     columns["seed"] = c["seed"]
+    point = design_point(c)
+    if point is not None:
+        columns["design_point"] = point
+    for name in (replicate_draws(c) or [{}])[0]:  # each replicate's own: columns of its rows
+        columns.pop(name, None)
     return columns
 
 
@@ -407,6 +482,22 @@ def check(cfg: DictConfig | dict, build: bool = True) -> dict[str, Any]:
             f"council.rule: this version of sim.WorldModel has no council_rule argument; "
             f"only {COUNCIL_DEFAULT!r} can run"
         )
+    design = c.get("design")
+    if design is not None:
+        points = _design(c).points
+        if design["point"] is None:
+            raise ConfigError(
+                f"design.point: a design runs as a sweep, one job per point (-m: all {points}"
+                f" points), or one point with design.point=K (0 <= K < {points})"
+            )
+    draws = replicate_draws(c)  # the uncertain factors' declarations
+    if design is not None and draws:
+        both = sorted({f.name for f in _design(c).factors} & set(draws[0]))
+        if both:
+            raise ConfigError(
+                f"uncertainty.factors: {', '.join(both)} also a factor of the design: each"
+                " argument is either a design's or drawn by the replicates"
+            )
     kwargs = model_kwargs(c)
     signature = WorldModel.constructor_parameters()
     try:  # types and ranges first, so that a bad value's message comes alone

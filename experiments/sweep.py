@@ -46,6 +46,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
+from experiments.design import sweep_arguments
 from experiments.schema import ConfigError, check
 from experiments.store import COMPLETE, find_jobs, job_overrides, job_state, write_json
 
@@ -103,7 +104,13 @@ def expand(config: DictConfig) -> list[list[str]] | None:
 
     params = config.hydra.sweeper.get("params") or {}
     arguments = [f"{key}={value}" for key, value in params.items()]
-    arguments += list(config.hydra.overrides.task)
+    points = sweep_arguments(config)
+    if points and config.hydra.sweeper.get("_target_") != BASIC_SWEEPERS[1]:
+        raise ConfigError(
+            f"design: only hydra/sweeper=powershift (the default) runs every point of a design;"
+            f" with this sweeper, sweep them yourself: {points[0]}"
+        )
+    arguments += list(config.hydra.overrides.task) + points
     loader = GlobalHydra.instance().config_loader()
     parsed = OverridesParser.create(config_loader=loader).parse_overrides(arguments)
     (batch,) = BasicSweeper.split_arguments(parsed, max_batch_size=None)

@@ -1,8 +1,11 @@
-"""Shared fixtures: tiny hand-built worlds written to tmp_path."""
+"""Shared fixtures: tiny hand-built worlds written to tmp_path; a sweep from the command line."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,6 +17,20 @@ from sim.world import COUNTRY_COLUMNS, Politics, load_world, validate_table, wor
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+#: The checkout (the sweeps' working folder: `configs/` is found from it).
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_sweep(folder, *overrides) -> subprocess.CompletedProcess:
+    """`python -m experiments.run -m OVERRIDES hydra.sweep.dir=FOLDER`, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.run", "-m", *overrides, f"hydra.sweep.dir={folder}"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+
 
 #: Nothing moves but what a test sets up: no great-power actions, sanctions, wars, events,
 #: growth shocks, affinity drift, choice noise or Council.

@@ -1,4 +1,4 @@
-"""The Council calibration figure: model beside the shipped record of 2011-2024."""
+"""The Council calibration: figure, fit (a call of experiments.calibrate) and target file."""
 
 from __future__ import annotations
 
@@ -9,18 +9,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from experiments.calibrate import CalibrationError, load, run_study
+from experiments.calibrate import main as calibrate_main
 from experiments.council_calibration import (
     BEGIN,
+    COUNCIL_TARGETS,
     END,
     FIT_TARGETS,
     FREE,
     STATISTICS,
+    VALIDATION,
     council_arguments,
     council_record,
+    fit,
     free_point,
     loss,
     main,
+    simulate,
     targets,
+    validation_table,
 )
 from sim.council.session import FITTED_PATH
 
@@ -107,3 +114,63 @@ def test_the_fit_command_writes_its_files_and_is_reproducible(tmp_path):
         world,
         **{**first["parameters"], "position_beta": tuple(first["parameters"]["position_beta"])},
     )
+
+
+def test_the_target_file_keeps_the_fit_s_targets_parameters_and_their_order():
+    # the order of the loss's sum and of the sampler's suggestions: the same trials as ever
+    assert FIT_TARGETS == (
+        "resolutions_adopted", "drafts_vetoed", "vetoes_RUS", "vetoes_CHN", "vetoes_USA",
+        "vetoes_GBR", "vetoes_FRA", "joint_vetoes_RUS_CHN", "drafts_not_adopted",
+        "resolutions_unanimous", "israel_vetoes_USA", "syria_vetoes_RUS",
+    )  # fmt: skip
+    assert list(FREE)[:4] == ["drafts_per_year", "hopeless_draft_share", "yes_cut", "cut_gap"]
+    assert FREE["veto_cost_CHN"] == (0.0, 12.0) and FREE["agenda_weight_ISR"] == (1.0, 10.0)
+    calibration = load(COUNCIL_TARGETS)
+    goal = targets()
+    for target in calibration.fitted:  # values and scales read from the record
+        assert target.value == goal.loc[target.name, "record"]
+        assert target.scale == goal.loc[target.name, "scale"]
+    held = {t.name: t.value for t in calibration.held_out}
+    assert tuple(held) == VALIDATION
+    assert held["share_rus_joint"] == pytest.approx(14 / 33)
+    assert held["share_chn_joint"] == 1.0 and held["lone_vetoes"] == pytest.approx(2.0)
+
+
+def test_the_fit_is_the_generic_calibration_of_the_target_file(tmp_path):
+    fitted, table = fit(4, 2, 2, 9)
+    calibration = load(COUNCIL_TARGETS, {"years": 2}, trials=4, replicates=2, seed=9)
+    study = run_study(calibration, progress=None)
+    pd.testing.assert_frame_equal(table, study.table, check_exact=True)
+    assert fitted == study.best
+    validation = [f"model_{name}" for name in VALIDATION]
+    assert set(validation) <= set(table.columns)  # held-out statistics every trial
+    # and the command writes the Council's own override: a fitted.json Council reads
+    assert calibrate_main([str(COUNCIL_TARGETS), "--trials", "2", "--replicates", "1",
+                           "--out", str(tmp_path)]) == 0  # fmt: skip
+    written = json.loads((tmp_path / "fitted.json").read_text())
+    assert set(written["parameters"]) >= {"veto_cost", "position_beta", "agenda_weights"}
+    assert "python -m experiments.calibrate" in written["command"]
+    assert "validation (kept out)" in (tmp_path / "report.md").read_text()
+
+
+def test_the_validation_table_compares_every_held_out_statistic():
+    model = simulate(2, 2, 4)
+    table = validation_table(model)
+    assert len(table) == len(VALIDATION)
+    assert table["record"].notna().all() and table["record source"].str.len().gt(0).all()
+
+
+def test_a_bad_council_target_names_the_key(tmp_path):
+    import yaml
+
+    spec = yaml.safe_load(COUNCIL_TARGETS.read_text())
+    spec["parameters"]["veto_cost_RUS"]["low"] = -1.0
+    path = tmp_path / "council.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    with pytest.raises(CalibrationError, match=r"parameters\.veto_cost_RUS\.low: expected a value"):
+        load(path)
+    spec = yaml.safe_load(COUNCIL_TARGETS.read_text())
+    spec["targets"]["vetoes_DEU_alone"] = {"fit": True, "source": "none"}
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    with pytest.raises(CalibrationError, match=r"targets\.vetoes_DEU_alone: not a statistic"):
+        load(path)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from experiments.collect import main as collect_main
-from experiments.run import CONFIGS
+from tests.conftest import run_sweep as sweep
 
 DESIGN = ("steps=2", "replicates=2", "alignment=balancing,hedging", "seed=5,6")
 LAUNCHERS = {
@@ -26,15 +26,6 @@ LAUNCHERS = {
     "fork_2": ("hydra/launcher=fork", "hydra.launcher.n_jobs=2"),
     "submitit_local": ("hydra/launcher=submitit_local", "hydra.launcher.timeout_min=5"),
 }
-
-
-def sweep(folder, *overrides):
-    return subprocess.run(
-        [sys.executable, "-m", "experiments.run", "-m", *overrides, f"hydra.sweep.dir={folder}"],
-        capture_output=True,
-        text=True,
-        cwd=CONFIGS.parent,
-    )
 
 
 def collected(folder, *options):

@@ -35,6 +35,7 @@ FIGURES = {
         "calibration_council",
         "calibration_hindcast",
     ],
+    "uncertainty.ipynb": ["uncertainty_outcomes", "uncertainty_prim"],
     "seminar/exercises.ipynb": [],
     "seminar/solutions/solutions.ipynb": [],
 }

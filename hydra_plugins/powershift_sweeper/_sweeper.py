@@ -213,6 +213,15 @@ def _stopping() -> tuple[type[BaseException], ...]:
     return (WorkerDied,)
 
 
+def _design_points(config: DictConfig) -> list[str]:
+    """`design.point=range(0,n)` for a config with a design that does not set its point."""
+    try:
+        from experiments.design import sweep_arguments
+    except ImportError:
+        return []
+    return sweep_arguments(config)
+
+
 def _refused() -> tuple[type[BaseException], ...]:
     """The errors of a job the check refuses."""
     try:
@@ -271,7 +280,8 @@ class PowershiftSweeper(Sweeper):
         from hydra.core.override_parser.overrides_parser import OverridesParser
 
         parser = OverridesParser.create(config_loader=self.configs)
-        overrides = parser.parse_overrides([f"{k}={v}" for k, v in self.params.items()] + arguments)
+        params = [f"{k}={v}" for k, v in self.params.items()]
+        overrides = parser.parse_overrides(params + arguments + _design_points(self.config))
         batches = BasicSweeper.split_arguments(overrides, self.max_batch_size)
         sweep_dir = Path(self.config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
