@@ -93,12 +93,12 @@ def bloc_sums(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
         matrix: (N, N) values.
         members: (N, B) 0/1 membership (`membership_matrix`).
     """
-    live = members.any(axis=0).nonzero()[0]
-    product = matrix @ members[:, live]
-    if len(live) == members.shape[1]:  # every bloc has members (the usual case)
-        return product.astype(float, copy=False)
+    live = members.any(axis=0)
+    if live.all():  # every bloc has members (the usual case)
+        return (matrix @ members).astype(float, copy=False)
+    live = live.nonzero()[0]
     sums = np.zeros((matrix.shape[0], members.shape[1]))
-    sums[:, live] = product
+    sums[:, live] = matrix @ members[:, live]
     return sums
 
 

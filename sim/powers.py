@@ -14,6 +14,9 @@ The defaults are the scenario's (its `scenario.yaml`): in the 2024 world, the 20
 the United States contains the Eurasian bloc, China expands its reach (BRICS), Russia
 consolidates its bloc; the sanctions in force are listed there too.
 
+Affinity moves through `sim.diplomacy.nudge_affinity` (compiled; the same numbers as its
+numpy reference, bit for bit: tests/test_alignment_speed.py).
+
 Entry point: `act_great_powers(model)`, the great powers' phase of the year.
 """
 
@@ -118,15 +121,17 @@ def expand(model: WorldModel, power: int, strength: float) -> None:
     2023-2024 as the power's offers; Schweller 1994, "Bandwagoning for Profit": alignment
     bought with the gains of joining the stronger side).
     """
-    if model.bloc[power] < 0:
+    own = model.bloc[power]
+    if own < 0:
         return
-    outside = np.flatnonzero(model.bloc < 0)
-    friendly = outside[model.affinity[power, outside] > 0]
-    shared = sum(
-        model.memberships[club][friendly] & model.memberships[club][power] for club in CLUBS
-    )
-    offer = EXPAND_OFFER * model.affinity[power, friendly] * (1.0 + CLUB_PREMIUM * shared)
-    model.alignment_bonus[friendly, 1 + model.bloc[power]] += offer
+    affinity = model.affinity[power]
+    friendly = np.flatnonzero((model.bloc < 0) & (affinity > 0))  # non-aligned friends
+    shared = np.zeros(len(friendly))
+    for club in CLUBS:
+        if model.memberships[club][power]:
+            shared += model.memberships[club][friendly]
+    offer = EXPAND_OFFER * affinity[friendly] * (1.0 + CLUB_PREMIUM * shared)
+    model.alignment_bonus[friendly, 1 + own] += offer
 
 
 @register_power("contain")

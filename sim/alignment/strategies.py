@@ -16,6 +16,11 @@ ideological alignment, Bailey, Strezhnev & Voeten (2017) ideal points; economic 
 Keohane & Nye (1977) "Power and Interdependence"; landscape, Axelrod & Bennett (1993) "A
 Landscape Theory of Aggregation", British Journal of Political Science 23(2).
 
+The per-country loops (the context's terms, balancing's and hedging's scores, the barred
+options, the choice) are compiled kernels (numba), each beside the plain-numpy reference it
+reproduces bit for bit (`*_reference`; tests/test_alignment_speed.py); the sums over
+countries stay numpy's matrix products.
+
 Entry point: `align(model)`, the alignment phase of the year (choices, then new blocs).
 """
 
@@ -27,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from sim.blocs import bloc_sums, found_bloc, membership_matrix
 from sim.diplomacy import group_threat
@@ -77,23 +83,18 @@ def _scores(ctx: AlignmentContext, who: np.ndarray, non_aligned: float, blocs: n
     return scores
 
 
-def _against_top_threat(ctx: AlignmentContext, who: np.ndarray) -> np.ndarray:
-    threat = ctx.bloc_threat[who]
-    # Joining bloc b relieves the top threat if b is not its source; among such blocs a
-    # country prefers its friends (a small tie-breaking term).
-    return threat.max(axis=1, keepdims=True, initial=0.0) - threat + 0.1 * ctx.affinity_to_bloc[who]
-
-
 @register("balancing")
 def balancing(ctx: AlignmentContext, who: np.ndarray) -> np.ndarray:
     """Align against the bloc that threatens you most (Walt): its opponents score the gap."""
-    return _scores(ctx, who, ctx.thresholds["balancing"], _against_top_threat(ctx, who))
+    non_aligned = float(ctx.thresholds["balancing"])
+    return top_threat_kernel(ctx.bloc_threat, ctx.affinity_to_bloc, np.asarray(who), non_aligned)
 
 
 @register("hedging")
 def hedging(ctx: AlignmentContext, who: np.ndarray) -> np.ndarray:
     """Stay out, keeping ties with all sides, unless a threat passes the (higher) threshold."""
-    return _scores(ctx, who, ctx.thresholds["hedging"], _against_top_threat(ctx, who))
+    non_aligned = float(ctx.thresholds["hedging"])
+    return top_threat_kernel(ctx.bloc_threat, ctx.affinity_to_bloc, np.asarray(who), non_aligned)
 
 
 @register("bandwagoning")
@@ -220,9 +221,8 @@ def choose(
     Returns:
         (n,) chosen option columns.
     """
-    total = scores + noise
-    total[np.arange(len(current)), current] += switching_cost
-    return total.argmax(axis=1)
+    scores, current, noise = np.asarray(scores), np.asarray(current), np.asarray(noise)
+    return choose_kernel(scores, current, float(switching_cost), noise)
 
 
 def alignment_context(
@@ -244,34 +244,45 @@ def alignment_context(
         bloc_threat = None
     cap = model._capability
     everyone = rows is None
-    rows = np.arange(model.n) if everyone else np.asarray(rows)
-    if bloc_threat is None:
-        bloc_threat = group_threat(model._pair_threat[rows], members)
-    elif not everyone:
-        bloc_threat = bloc_threat[rows]
-    weighted = model.affinity[rows] * cap[None, :]
-    weighted[np.arange(len(rows)), rows] = 0.0  # not oneself
-    gain = bloc_sums(weighted, members)
-    others = cap @ members - cap[rows, None] * members[rows]
-    affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
-    two_way = model._two_way_trade if everyone else model._two_way_trade[rows]
-    total = two_way.sum(axis=1, keepdims=True)
-    with_bloc = bloc_sums(two_way, members)  # the diagonal is zero: others only
-    trade_share = np.divide(with_bloc, total, out=np.zeros_like(gain), where=total > 0)
-    bloc_cap = cap @ members
-    centre = np.divide(
-        (cap * model._ideal_point) @ members,
+    if everyone:  # whole arrays, no copies by index
+        rows = np.arange(model.n)
+        if bloc_threat is None:
+            bloc_threat = group_threat(model._pair_threat, members)
+        own_cap, own_members = cap, members
+        two_way, gdp, ideal = model._two_way_trade, model._gdp_usd, model._ideal_point
+    else:
+        rows = np.asarray(rows)
+        if bloc_threat is None:
+            bloc_threat = group_threat(model._pair_threat[rows], members)
+        else:
+            bloc_threat = bloc_threat[rows]
+        own_cap, own_members = cap[rows], members[rows]
+        two_way, gdp = model._two_way_trade[rows], model._gdp_usd[rows]
+        ideal = model._ideal_point[rows]
+    weighted = weighted_kernel(model.affinity, cap, rows)
+    if members.any(axis=0).all():  # every bloc has members: `bloc_sums`, checked once
+        gain, with_bloc = weighted @ members, two_way @ members
+    else:
+        gain, with_bloc = bloc_sums(weighted, members), bloc_sums(two_way, members)
+    bloc_cap = cap @ members  # with_bloc: the diagonal is zero, others only
+    affinity_to_bloc, trade_share, trade_exposure, ideology_gap = context_kernel(
+        gain,
+        with_bloc,
+        two_way.sum(axis=1),
         bloc_cap,
-        out=np.zeros_like(bloc_cap),
-        where=bloc_cap > 0,
+        (cap * model._ideal_point) @ members,
+        own_cap,
+        own_members,
+        gdp,
+        ideal,
     )
     return AlignmentContext(
         bloc_threat=bloc_threat,
         bloc_capability=bloc_cap,
         affinity_to_bloc=affinity_to_bloc,
         trade_share=trade_share,
-        trade_exposure=with_bloc / model._gdp_usd[rows, None],
-        ideology_gap=np.abs(model._ideal_point[rows, None] - centre[None, :]),
+        trade_exposure=trade_exposure,
+        ideology_gap=ideology_gap,
         landscape_gain=gain,
         thresholds=model.thresholds,
     )
@@ -325,36 +336,32 @@ def scores_of(
     """
     bloc = model.bloc if bloc is None else bloc
     rows = np.arange(model.n) if rows is None else np.asarray(rows)
-    scores = np.empty((len(rows), ctx.bloc_capability.shape[0] + 1))
-    if len(rows) == model.n:
-        groups = model._strategy_rows.items()  # rows are every country, in order
+    everyone = len(rows) == model.n  # then rows are every country, in order
+    n_options = ctx.bloc_capability.shape[0] + 1
+    scores = np.empty((len(rows), n_options))
+    if everyone:
+        groups = model._strategy_rows.items()
     else:
         chosen = model.strategies[rows]
         groups = ((name, np.flatnonzero(chosen == name)) for name in set(chosen))
     for name, who in groups:
         scores[who] = STRATEGIES[name](ctx, who)
-    own = bloc[rows]
-    members = np.flatnonzero(own >= 0)
-    scores[members, own[members] + 1] += (
-        model.interdependence_weight * ctx.trade_exposure[members, own[members]]
-    )
-    active = [b.active for b in model.blocs]
-    active += [True] * (scores.shape[1] - 1 - len(active))  # a proposed bloc
-    scores[:, 1:][:, ~np.array(active, dtype=bool)] = -np.inf
     leaders = [b.leader for b in model.blocs]
-    leaders += [proposer] * (scores.shape[1] - 1 - len(leaders))
-    led = [b for b, leader in enumerate(leaders) if leader >= 0]
-    rivals_lead = model._rivalry[:, [leaders[b] for b in led]][rows] > 0
-    scores[:, 1:][:, led] = np.where(rivals_lead, -np.inf, scores[:, 1:][:, led])
-    everyone = len(rows) == model.n
-    for power in model.power_rows:
-        at = [power] if everyone else np.flatnonzero(rows == power)
-        if not len(at):
-            continue
-        allowed = np.array(leaders) == power
-        if bloc[power] >= 0:
-            allowed[bloc[power]] = True
-        scores[at[0], 1:][~allowed] = -np.inf
+    leaders += [proposer] * (n_options - 1 - len(leaders))  # a proposed bloc
+    active = [b.active for b in model.blocs]
+    active += [True] * (n_options - 1 - len(active))
+    bar_kernel(
+        scores,
+        rows,
+        bloc if everyone else bloc[rows],
+        ctx.trade_exposure,
+        float(model.interdependence_weight),
+        np.array(active, dtype=bool),
+        np.array(leaders, dtype=np.int64),
+        model._rivalry,
+        model.power_rows,
+        bloc[model.power_rows],
+    )
     return scores
 
 
@@ -368,6 +375,8 @@ def found_blocs(model: WorldModel) -> None:
     founded only with that many joiners, so it starts with members that chose it.
     """
     capability = model._capability
+    if not ((capability >= model.bloc_formation_capability) & (model.bloc < 0)).any():
+        return  # no strong state is non-aligned (and none becomes so in the loop)
     for candidate in np.argsort(-capability):
         if capability[candidate] < model.bloc_formation_capability:
             break
@@ -388,3 +397,189 @@ def found_blocs(model: WorldModel) -> None:
         joiners = friends[scores.argmax(axis=1) == scores.shape[1] - 1]
         if len(joiners) >= model.bloc_formation_followers:
             found_bloc(model, int(candidate), np.append(joiners, candidate))
+
+
+# -- compiled kernels (each the same numbers as its plain-numpy reference) ---------------
+# The same operations in the same order (no fastmath, so no fused multiply-adds); the sums
+# over countries stay numpy's (`bloc_sums`, matrix products), outside the kernels.
+
+
+def weighted_reference(affinity: np.ndarray, cap: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """(len(rows), N) affinity of each row's country x the others' capability, 0 for itself."""
+    weighted = affinity[rows] * cap[None, :]
+    weighted[np.arange(len(rows)), rows] = 0.0  # not oneself
+    return weighted
+
+
+@njit(cache=True, nogil=True)
+def weighted_kernel(affinity, cap, rows):
+    """`weighted_reference` row by row."""
+    n = len(cap)
+    weighted = np.empty((len(rows), n))
+    for k in range(len(rows)):
+        i = rows[k]
+        for j in range(n):
+            weighted[k, j] = affinity[i, j] * cap[j]
+        weighted[k, i] = 0.0
+    return weighted
+
+
+def context_reference(gain, with_bloc, total, bloc_cap, centre_sum, cap, members, gdp, ideal):
+    """The context's (n, B) terms from its sums over countries; `context_kernel` the same.
+
+    Args:
+        gain: (n, B) capability-weighted affinity to each bloc's members (oneself excluded).
+        with_bloc: (n, B) two-way trade with each bloc's members.
+        total: (n,) two-way trade with everyone.
+        bloc_cap: (B,) each bloc's capability.
+        centre_sum: (B,) each bloc's capability-weighted sum of ideal points.
+        cap: (n,) the rows' capability.
+        members: (n, B) the rows' membership (0/1).
+        gdp: (n,) the rows' GDP.
+        ideal: (n,) the rows' ideal point.
+
+    Returns:
+        affinity_to_bloc, trade_share, trade_exposure, ideology_gap, each (n, B).
+    """
+    others = bloc_cap - cap[:, None] * members
+    affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
+    total = total[:, None]
+    trade_share = np.divide(with_bloc, total, out=np.zeros_like(gain), where=total > 0)
+    centre = np.divide(centre_sum, bloc_cap, out=np.zeros_like(bloc_cap), where=bloc_cap > 0)
+    ideology_gap = np.abs(ideal[:, None] - centre[None, :])
+    return affinity_to_bloc, trade_share, with_bloc / gdp[:, None], ideology_gap
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def context_kernel(gain, with_bloc, total, bloc_cap, centre_sum, cap, members, gdp, ideal):
+    """`context_reference` country by country."""
+    n, n_blocs = gain.shape
+    centre = np.zeros(n_blocs)
+    for b in range(n_blocs):
+        if bloc_cap[b] > 0:
+            centre[b] = centre_sum[b] / bloc_cap[b]
+    affinity_to_bloc = np.zeros((n, n_blocs))
+    trade_share = np.zeros((n, n_blocs))
+    trade_exposure = np.empty((n, n_blocs))
+    ideology_gap = np.empty((n, n_blocs))
+    for i in range(n):
+        for b in range(n_blocs):
+            others = bloc_cap[b] - cap[i] * members[i, b]
+            if others > 0:
+                affinity_to_bloc[i, b] = gain[i, b] / others
+            if total[i] > 0:
+                trade_share[i, b] = with_bloc[i, b] / total[i]
+            trade_exposure[i, b] = with_bloc[i, b] / gdp[i]
+            ideology_gap[i, b] = abs(ideal[i] - centre[b])
+    return affinity_to_bloc, trade_share, trade_exposure, ideology_gap
+
+
+def top_threat_reference(threat, affinity_to_bloc, who, non_aligned):
+    """Balancing's and hedging's scores (len(who), B + 1); `top_threat_kernel` the same.
+
+    Staying out scores `non_aligned`; joining bloc b the top threat (at least 0) less b's:
+    joining b relieves the top threat if b is not its source; among such blocs a country
+    prefers its friends (a tenth of the affinity to b, a small tie-breaking term).
+    """
+    threat = threat[who]
+    blocs = threat.max(axis=1, keepdims=True, initial=0.0) - threat + 0.1 * affinity_to_bloc[who]
+    scores = np.empty((len(who), blocs.shape[1] + 1))
+    scores[:, 0] = non_aligned
+    scores[:, 1:] = blocs
+    return scores
+
+
+@njit(cache=True, nogil=True)
+def top_threat_kernel(threat, affinity_to_bloc, who, non_aligned):
+    """`top_threat_reference` country by country (a NaN threat is the top one, as in numpy)."""
+    n_blocs = threat.shape[1]
+    scores = np.empty((len(who), n_blocs + 1))
+    for k in range(len(who)):
+        i = who[k]
+        top = 0.0
+        for b in range(n_blocs):
+            x = threat[i, b]
+            if x > top or x != x:
+                top = x
+        scores[k, 0] = non_aligned
+        for b in range(n_blocs):
+            scores[k, 1 + b] = top - threat[i, b] + 0.1 * affinity_to_bloc[i, b]
+    return scores
+
+
+def choose_reference(scores, current, switching_cost, noise):
+    """`choose` in numpy; `choose_kernel` computes the same."""
+    total = scores + noise
+    total[np.arange(len(current)), current] += switching_cost
+    return total.argmax(axis=1)
+
+
+@njit(cache=True, nogil=True)
+def choose_kernel(scores, current, switching_cost, noise):
+    """`choose_reference` country by country: the first best option (a NaN first, as argmax)."""
+    n, n_options = scores.shape
+    chosen = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        best, top = 0, np.nan
+        for c in range(n_options):
+            total = scores[i, c] + noise[i, c]
+            if c == current[i]:
+                total += switching_cost
+            if c == 0 or total > top or (total != total and top == top):
+                best, top = c, total
+        chosen[i] = best
+    return chosen
+
+
+def bar_reference(
+    scores, rows, own, exposure, weight, active, leaders, rivalry, power_rows, power_bloc
+):
+    """The exit cost and the barred options of `scores_of`, in place; `bar_kernel` the same.
+
+    Args:
+        scores: (n, B + 1) the strategies' scores of the countries `rows`.
+        rows: (n,) the countries.
+        own: (n,) their bloc (-1: none).
+        exposure: (n, B) their trade exposure to each bloc.
+        weight: The interdependence weight.
+        active: (B,) whether each bloc is active.
+        leaders: (B,) each bloc's leader (-1: none).
+        rivalry: (N, N) rivalries.
+        power_rows: The great powers.
+        power_bloc: (len(power_rows),) their bloc (-1: none).
+    """
+    members = np.flatnonzero(own >= 0)
+    scores[members, own[members] + 1] += weight * exposure[members, own[members]]
+    scores[:, 1:][:, ~active] = -np.inf
+    led = np.flatnonzero(leaders >= 0)
+    rivals_lead = rivalry[:, leaders[led]][rows] > 0
+    scores[:, 1:][:, led] = np.where(rivals_lead, -np.inf, scores[:, 1:][:, led])
+    for power, power_in in zip(power_rows, power_bloc, strict=True):
+        at = np.flatnonzero(rows == power)
+        if not len(at):
+            continue
+        allowed = leaders == power
+        if power_in >= 0:
+            allowed[power_in] = True
+        scores[at[0], 1:][~allowed] = -np.inf
+
+
+@njit(cache=True, nogil=True)
+def bar_kernel(
+    scores, rows, own, exposure, weight, active, leaders, rivalry, power_rows, power_bloc
+):
+    """`bar_reference` country by country."""
+    n_blocs = len(leaders)
+    for i in range(len(rows)):
+        if own[i] >= 0:
+            scores[i, own[i] + 1] += weight * exposure[i, own[i]]
+        for b in range(n_blocs):
+            if not active[b] or (leaders[b] >= 0 and rivalry[rows[i], leaders[b]] > 0):
+                scores[i, 1 + b] = -np.inf
+    for k in range(len(power_rows)):
+        for i in range(len(rows)):
+            if rows[i] == power_rows[k]:
+                for b in range(n_blocs):
+                    if leaders[b] != power_rows[k] and b != power_bloc[k]:
+                        scores[i, 1 + b] = -np.inf
+                break
