@@ -20,23 +20,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks.record import write_record
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def wall(command: list[str]) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    if done.returncode:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
-    return time.perf_counter() - start
+from benchmarks.record import ROOT, wall, write_record
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -27,7 +27,6 @@ import datetime as dt
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,20 +35,12 @@ from pathlib import Path
 import pandas as pd
 from hydra import compose, initialize_config_dir
 
-from benchmarks.record import write_record
+from benchmarks.record import ROOT, wall, write_record
 from experiments.run import run_replicates
 from experiments.schema import check
 
-ROOT = Path(__file__).resolve().parents[1]
-
 #: The launchers timed against the basic one.
 PARALLEL = ("joblib", "fork")
-
-
-def wall(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, cwd=ROOT, capture_output=True)
-    return time.perf_counter() - start
 
 
 def models_seconds(points: int, replicates: int, steps: int, *overrides: str) -> float:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import platform
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,18 @@ import numpy as np
 
 import sim
 from experiments.run import git_commit
+
+#: The checkout: benchmarks run their commands from it.
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def wall(command: list[str]) -> float:
+    """Seconds `command` takes, run from the checkout; its stderr in the error if it fails."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - start
 
 
 def write_record(name: str, results: dict[str, Any], path: Path) -> dict[str, Any]:

@@ -200,20 +200,15 @@ def parse_ranges(
         raise CalibrationError(str(error)) from None
 
 
+#: `WorldModel` arguments with a config key that are not numbers (a calibration fits numbers).
+NOT_NUMERIC = ("mixed_alignment", "council_rule")
+
+
 def config_key(name: str) -> str | None:
     """The `experiments.run` config key of a numeric `WorldModel` argument (None: none)."""
-    from experiments.schema import ALIGNMENT_ARGUMENTS, COUNCIL_ARGUMENTS, MODEL_ARGUMENTS, WEDGE
+    from experiments.schema import config_key as key_of
 
-    if name in ALIGNMENT_ARGUMENTS[1:]:  # not mixed_alignment: a preset or a mapping
-        return f"alignment.{name}"
-    if name in WEDGE:
-        return f"powers.{name}"
-    council = {argument: key for key, argument in COUNCIL_ARGUMENTS.items()}
-    if name in council and name != "council_rule":
-        return f"council.{council[name]}"
-    if name in MODEL_ARGUMENTS:
-        return f"model.{name}"
-    return None
+    return None if name in NOT_NUMERIC else key_of(name)
 
 
 class WorldObjective(Objective):

@@ -293,22 +293,32 @@ def _plain(cfg: DictConfig | dict) -> dict:
     return OmegaConf.to_container(cfg, resolve=True, enum_to_str=True)
 
 
-def config_key_message(message: str, cfg: dict[str, Any]) -> str:
+def config_key(name: str) -> str | None:
+    """The config key that sets `WorldModel` argument `name` (None: no config sets it alone).
+
+    E.g. "wedge_strength" -> "powers.wedge_strength", "council_drafts_per_year" ->
+    "council.drafts_per_year", "shock_sd" -> "model.shock_sd".
+    """
+    if name in ALIGNMENT_ARGUMENTS:
+        return f"alignment.{name}"
+    if name in WEDGE:
+        return f"powers.{name}"
+    council = {argument: key for key, argument in COUNCIL_ARGUMENTS.items()}
+    if name in council:
+        return f"council.{council[name]}"
+    if name in MODEL_ARGUMENTS:
+        return f"model.{name}"
+    return None
+
+
+def config_key_message(message: str) -> str:
     """A model argument's message, its name replaced by the config key that sets it.
 
     E.g. "wedge_strength: expected ..." -> "powers.wedge_strength: expected ...".
     """
     name, sep, rest = message.partition(":")
-    if not sep:
-        return message
-    groups = {"powers": WEDGE, "alignment": cfg["alignment"], "model": cfg["model"]}
-    for group, names in groups.items():
-        if name in names:
-            return f"{group}.{name}:{rest}"
-    council = {arg: key for key, arg in COUNCIL_ARGUMENTS.items()}
-    if name in council:
-        return f"council.{council[name]}:{rest}"
-    return message
+    key = config_key(name) if sep else None
+    return message if key is None else f"{key}:{rest}"
 
 
 def model_kwargs(cfg: DictConfig | dict) -> dict[str, Any]:
@@ -482,17 +492,16 @@ def check(cfg: DictConfig | dict, build: bool = True) -> dict[str, Any]:
             f"council.rule: this version of sim.WorldModel has no council_rule argument; "
             f"only {COUNCIL_DEFAULT!r} can run"
         )
-    design = c.get("design")
-    if design is not None:
-        points = _design(c).points
-        if design["point"] is None:
-            raise ConfigError(
-                f"design.point: a design runs as a sweep, one job per point (-m: all {points}"
-                f" points), or one point with design.point=K (0 <= K < {points})"
-            )
+    design = None if c.get("design") is None else _design(c)
+    if design is not None and design_point(c) is None:
+        raise ConfigError(
+            f"design.point: a design runs as a sweep, one job per point (-m: all"
+            f" {design.points} points), or one point with design.point=K (0 <= K <"
+            f" {design.points})"
+        )
     draws = replicate_draws(c)  # the uncertain factors' declarations
     if design is not None and draws:
-        both = sorted({f.name for f in _design(c).factors} & set(draws[0]))
+        both = sorted({f.name for f in design.factors} & set(draws[0]))
         if both:
             raise ConfigError(
                 f"uncertainty.factors: {', '.join(both)} also a factor of the design: each"
@@ -507,7 +516,7 @@ def check(cfg: DictConfig | dict, build: bool = True) -> dict[str, Any]:
             PARAMETER_RANGES,
         )
     except ValueError as error:
-        raise ConfigError(config_key_message(str(error), c)) from error
+        raise ConfigError(config_key_message(str(error))) from error
     try:
         scenario_year(load_world(kwargs["scenario"]), kwargs["start_year"])
     except ValueError as error:
