@@ -11,7 +11,10 @@ seed=0)` for each size it reports, as medians:
 - `floor_s`: the model's dyadic (N x N) array work done in plain numpy, without the model
   around it (`floor_step`), on the state after each year of a run of the same size (so the
   blocs, threat groups, great powers and sanctions match), the median over the years; and
-  the ratio `step_s / floor_s`;
+  the ratio `step_s / floor_s`; `minimal_floor_s`: the least such work a step could do
+  (`minimal_floor_step`: one gravity flow update, its row sums, one affinity blend; the
+  floor of issue 13), timed on the same states, taking turns with the steps that made them
+  (`interleaved_step_s`), and the ratio `model_over_minimal_floor` of the two;
 - `peak_mb`: peak resident memory of a fresh process that builds the world and the model and
   runs 3 steps, less its peak after the imports (VmHWM of `/proc/self/status`: `ru_maxrss`
   would carry over the benchmark's own peak across `exec`);
@@ -53,6 +56,9 @@ from sim import WorldModel, synthetic_world
 from sim.finance import us_sanctions
 
 ROOT = Path(__file__).resolve().parents[1]
+TARGET_STEP_S = 1e-3  # a default step at N = 193 (issue 13), and <= 4x the minimal floor
+TARGET_MINIMAL_FLOOR_RATIO = 4.0
+TARGET_SWEEP_RATIO = 3.0  # runs a second of experiments.run (fork) against mesa.batch_run
 TARGET_LONG_S = 60.0
 TARGET_LONG_MB = 6144.0
 SWEEP_SHOCK_SD = (0.0, 0.005, 0.01, 0.015, 0.019, 0.025, 0.03, 0.035, 0.04, 0.05)
@@ -261,30 +267,63 @@ def floor_step(x: dict) -> tuple:
     )
 
 
-def bench_floor(scenario, years: int, repeats: int = 3) -> tuple[float, float]:
-    """The floor over a run: `floor_step` on the state after each year of one model (seed 0).
+def minimal_floor_step(x: dict) -> tuple:
+    """The least N x N work a step could do, in plain numpy: the issue's minimal floor.
+
+    One gravity flow update (resistance x exporter's x importer's GDP terms), its row and
+    column sums, and one affinity blend (a drift toward a fixed target), in place.
+    """
+    gdp, affinity = x["gdp"], x["affinity"]
+    base = np.multiply(x["resistance"], (gdp ** x["a"])[:, None], out=x["base"])
+    base *= (gdp ** x["b"])[None, :]
+    exports, imports = base.sum(axis=1), base.sum(axis=0)
+    blend = np.subtract(x["affinity_base"], affinity, out=x["t1"])
+    blend *= 0.1
+    affinity += blend
+    return exports, imports
+
+
+#: The floors timed on each year's state: the model's dyadic work, and the minimal one.
+FLOORS = {"floor": floor_step, "minimal_floor": minimal_floor_step}
+
+
+def bench_floor(scenario, years: int, repeats: int = 3) -> dict:
+    """The floors over a run: `FLOORS` on the state after each year of one model (seed 0).
 
     The model's step time is a median over the years of its runs, whose blocs and groups
-    change as it goes; so the floor is timed on each year's state (the best of `repeats`
-    calls, after a warm-up) and its median over the years taken.
+    change as it goes; so each floor is timed on each year's state (the best of `repeats`
+    calls, after a warm-up; the floors taking turns) and its median over the years taken.
+    The step that made each state is timed too, so steps and floors are interleaved.
 
     Returns:
-        The median floor time and the median number of threat groups it looped over.
+        `floor_s` and `minimal_floor_s` (median seconds), `interleaved_step_s` (the median
+        step of this run) and `floor_groups` (the median number of threat groups
+        `floor_step` looped over).
     """
     model = WorldModel(scenario, rng=0)
-    times, groups = [], []
+    times: dict[str, list[float]] = {name: [] for name in FLOORS}
+    groups, steps = [], []
     for _ in range(years):
+        start = time.perf_counter()
         model.step()
+        steps.append(time.perf_counter() - start)
         inputs = floor_inputs(model)
-        floor_step(inputs)
-        best = float("inf")
+        best = dict.fromkeys(FLOORS, float("inf"))
+        for floor in FLOORS.values():
+            floor(inputs)  # warm-up
         for _ in range(repeats):
-            start = time.perf_counter()
-            floor_step(inputs)
-            best = min(best, time.perf_counter() - start)
-        times.append(best)
+            for name, floor in FLOORS.items():
+                start = time.perf_counter()
+                floor(inputs)
+                best[name] = min(best[name], time.perf_counter() - start)
+        for name in FLOORS:
+            times[name].append(best[name])
         groups.append(inputs["groups"].shape[1])
-    return statistics.median(times), statistics.median(groups)
+    return {
+        **{f"{name}_s": statistics.median(values) for name, values in times.items()},
+        "interleaved_step_s": statistics.median(steps),
+        "floor_groups": statistics.median(groups),
+    }
 
 
 def exponent(sizes: list[int], seconds: list[float]) -> float:
@@ -428,8 +467,9 @@ def main(argv=None) -> dict:
         runs = args.big_runs if n >= 2000 else args.runs
         row, model = bench_steps(label, scenario, runs, args.years)
         del model
-        row["floor_s"], row["floor_groups"] = bench_floor(scenario, args.years)
+        row.update(bench_floor(scenario, args.years))
         row["model_over_floor"] = row["step_s"] / row["floor_s"]
+        row["model_over_minimal_floor"] = row["interleaved_step_s"] / row["minimal_floor_s"]
         memory = fresh_run(n, 3)
         row["peak_mb"] = memory["delta_mb"]
         row["process_peak_mb"] = memory["peak_mb"]
@@ -473,13 +513,14 @@ def main(argv=None) -> dict:
     )
     header = (
         f"{'world':<16}{'N':>6}{'runs':>5}{'setup ms':>10}{'step ms':>10}{'floor ms':>10}"
-        f"{'model/floor':>12}{'peak MB':>9}{'blocs':>6}"
+        f"{'model/floor':>12}{'minimal ms':>11}{'model/min':>10}{'peak MB':>9}{'blocs':>6}"
     )
     print(header)
     for r in rows:
         print(
             f"{r['label']:<16}{r['n']:>6}{r['runs']:>5}{r['setup_s'] * 1e3:>10.1f}"
             f"{r['step_s'] * 1e3:>10.2f}{r['floor_s'] * 1e3:>10.2f}{r['model_over_floor']:>12.2f}"
+            f"{r['minimal_floor_s'] * 1e3:>11.3f}{r['model_over_minimal_floor']:>10.2f}"
             f"{r['peak_mb']:>9.1f}{r['live_blocs_at_end']:>6}"
         )
     if growth:
@@ -488,6 +529,15 @@ def main(argv=None) -> dict:
             + ", ".join(f"{k} {v:.2f}" for k, v in growth.items())
         )
     verdict = {True: "met", False: "NOT met"}
+    real = rows[0]  # world_2024
+    print(
+        f"\nstep at N = {real['n']}: {real['step_s'] * 1e3:.2f} ms, target <= "
+        f"{TARGET_STEP_S * 1e3:.0f} ms: {verdict[real['step_s'] <= TARGET_STEP_S]}; against "
+        f"the minimal floor (interleaved: step {real['interleaved_step_s'] * 1e3:.2f} ms, "
+        f"floor {real['minimal_floor_s'] * 1e3:.3f} ms) {real['model_over_minimal_floor']:.1f}x,"
+        f" target <= {TARGET_MINIMAL_FLOOR_RATIO:.0f}x: "
+        f"{verdict[real['model_over_minimal_floor'] <= TARGET_MINIMAL_FLOOR_RATIO]}"
+    )
     print(
         f"\n{long['years']}-year run at N = {long['n']} (fresh process, median of {long['runs']}): "
         f"{long['wall_s']:.1f} s with Python start-up and imports "
@@ -515,6 +565,11 @@ def main(argv=None) -> dict:
             f"  {label:<56}{sweeps[f'{name}_s']:6.2f} s {sweeps[f'{name}_runs_per_s']:6.2f} runs/s"
         )
     print(f"  same final outcomes run by run: {sweeps['same_outcomes']}")
+    ratio = sweeps["fork_runs_per_s"] / sweeps["batch_run_runs_per_s"]
+    print(
+        f"  fork launcher / mesa.batch_run: {ratio:.2f}x, target >= {TARGET_SWEEP_RATIO:.0f}x: "
+        f"{verdict[ratio >= TARGET_SWEEP_RATIO]}"
+    )
     results = {
         "years": args.years,
         "results": rows,

@@ -5,7 +5,8 @@ is in exactly one bloc or non-aligned (bloc -1). A bloc that holds two mutually 
 camps splits (structural balance, Heider 1946; the camps found by `bisect`, Doreian & Mrvar
 1996); the camp holding the leader keeps the name. Cohesion is the mean affinity among its
 members. New blocs are founded in the alignment phase, where the followers choose
-(`sim.alignment.strategies.found_blocs`).
+(`sim.alignment.strategies.found_blocs`). The blocs' sizes and lowest internal affinity, which
+say which blocs may split, are one compiled pass (`bloc_stats_kernel`, beside its reference).
 
 Entry point: `update_blocs(model)`, the blocs' phase of the year (after the alignment choices).
 """
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -161,14 +163,15 @@ def update_blocs(model: WorldModel) -> None:
     found a bloc of their own led by the most capable. New blocs are founded in the
     alignment phase, where the followers choose (`sim.alignment.strategies.found_blocs`).
     """
+    # a split moves only the splitting bloc's members, so each bloc's size and lowest
+    # affinity (one compiled pass) hold until its own turn
+    sizes, lowest = bloc_stats_kernel(model.affinity, model.bloc, len(model.blocs))
     for b, bloc in enumerate(list(model.blocs)):
-        if not bloc.active:
+        if not bloc.active or sizes[b] < 3:
             continue
-        members = np.flatnonzero(model.bloc == b)
-        if len(members) < 3:
-            continue
-        if model.affinity[np.ix_(members, members)].min() >= model.bloc_split_threshold:
+        if lowest[b] >= model.bloc_split_threshold:
             continue  # no pair below the threshold: no two camps can be below it
+        members = np.flatnonzero(model.bloc == b)
         leaving = bisect(model.affinity, members, bloc.leader)
         if not len(leaving):
             continue
@@ -180,11 +183,45 @@ def update_blocs(model: WorldModel) -> None:
             model.bloc[leaving] = NON_ALIGNED
         else:
             found_bloc(model, int(leaving[np.argmax(model._capability[leaving])]), leaving)
+    sizes = np.bincount(model.bloc + 1, minlength=len(model.blocs) + 1)[1:].tolist()
     for b, bloc in enumerate(model.blocs):
         # a bloc left with its leader alone dissolves; the leader is non-aligned
-        if bloc.active and (model.bloc == b).sum() <= 1:
+        if bloc.active and sizes[b] <= 1:
             bloc.active = False
             model.bloc[model.bloc == b] = NON_ALIGNED
+
+
+def bloc_stats_reference(affinity: np.ndarray, bloc: np.ndarray, n_blocs: int):
+    """Each bloc's size and lowest affinity among its members; `bloc_stats_kernel` the same.
+
+    Returns:
+        sizes (B,), and the lowest affinity between two members or a member and itself
+        (B,; +inf for an empty bloc, NaN if one is NaN, as numpy's min).
+    """
+    sizes = np.bincount(bloc + 1, minlength=n_blocs + 1)[1:]
+    lowest = np.full(n_blocs, np.inf)
+    for b in np.flatnonzero(sizes):
+        members = np.flatnonzero(bloc == b)
+        lowest[b] = affinity[np.ix_(members, members)].min()
+    return sizes, lowest
+
+
+@njit(cache=True, nogil=True)
+def bloc_stats_kernel(affinity, bloc, n_blocs):
+    """`bloc_stats_reference` in one pass over the pairs of aligned countries."""
+    sizes = np.zeros(n_blocs, dtype=np.int64)
+    lowest = np.full(n_blocs, np.inf)
+    for i in range(len(bloc)):
+        b = bloc[i]
+        if b < 0:
+            continue
+        sizes[b] += 1
+        for j in range(len(bloc)):
+            if bloc[j] == b:
+                x = affinity[i, j]
+                if x < lowest[b] or x != x:
+                    lowest[b] = x
+    return sizes, lowest
 
 
 def found_bloc(model: WorldModel, leader: int, members: np.ndarray) -> None:

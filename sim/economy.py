@@ -37,6 +37,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
+
+from sim.kernels import pairwise_sum
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -262,28 +265,215 @@ def grow_economy(model: WorldModel) -> None:
     with both. The military burden moves part of the way toward what last year's perceived
     threat calls for; capability is recomputed from the new GDP, military spending and
     population.
+
+    The arithmetic is two compiled passes (`growth_kernel`, `burden_kernel`, the same
+    numbers as `growth_reference` and `burden_reference`); the logs and exps stay numpy's.
     """
     start = model._economy_start
     years = model.year - model.start_year  # 1 in the first simulated year
-    before = relative_income(model, years - 1)  # at the start of the year
-    per_head = log_growth_per_head(
-        start, before, years, model.convergence_rate, model.growth_persistence
+    shocks = model.rng.standard_normal(model.n)
+    growth, log_price, change = growth_kernel(
+        np.log(model._gdp_usd / model._population),
+        model._log_price,
+        model._gains_level,
+        model._gains_applied,
+        shocks,
+        model._population,
+        model._population_growth,
+        np.log1p(model._population_growth),
+        start.residual,
+        start.price_gap,
+        start.price_gap_mean,
+        growth_terms(model, years),
     )
-    per_head += model._gains_level - model._gains_applied
     model._gains_applied = model._gains_level.copy()
-    per_head += model.shock_sd * model.rng.standard_normal(model.n)
-    growth = per_head + np.log1p(model._population_growth)
-    model._population *= 1.0 + model._population_growth
-    after = before + per_head - start.mean_growth  # relative to the path's new year
-    log_price = log_price_level(start, after, years, model.price_half_life)
-    model._gdp_usd *= np.exp(growth + log_price - model._log_price)
+    model._gdp_usd *= np.exp(change)
     model._log_price = log_price
     model._growth = np.expm1(growth)
+    model._milex_share, model._milex_usd, model._capability = burden_kernel(
+        model._gdp_usd,
+        model._population,
+        model._milex_base,
+        model._milex_share,
+        model.bloc_threat,
+        model.power_threat,
+        model.milex_threat_response,
+        model.milex_adjustment_rate,
+        np.asarray(model.capability_weights, dtype=float),
+    )
 
-    target = model._milex_base * (1.0 + model.milex_threat_response * model.max_threat())
-    model._milex_share = adjust_toward(model._milex_share, target, model.milex_adjustment_rate)
-    model._milex_usd = model._milex_share * model._gdp_usd
-    update_capability(model)
+
+def growth_terms(model: WorldModel, years: int) -> np.ndarray:
+    """The growth rule's scalars in the `years`-th simulated year, as `growth_kernel` reads them.
+
+    (11,): the start's median log income, the mean growth, the years before this one, beta,
+    the residual's fade this year, the shock's s.d., the price line's intercept and slope,
+    the price gap's fade after `years`, the numeraire's row and its log price.
+    """
+    start, half_life = model._economy_start, model.price_half_life
+    line = start.price_line
+    return np.array(
+        [
+            start.median_log_income,
+            start.mean_growth,
+            years - 1,
+            model.convergence_rate,
+            model.growth_persistence ** (years - 1),
+            model.shock_sd,
+            line.intercept,
+            line.slope,
+            0.5 ** (years / half_life) if np.isfinite(half_life) else 1.0,
+            start.numeraire,
+            start.numeraire_log_price,
+        ]
+    )
+
+
+def growth_reference(
+    log_income,
+    log_price,
+    gains_level,
+    gains_applied,
+    shocks,
+    population,
+    population_growth,
+    log1p_growth,
+    residual,
+    price_gap,
+    price_gap_mean,
+    terms,
+):
+    """The growth rule's arithmetic in numpy (population in place); `growth_kernel` the same.
+
+    Args:
+        log_income: (N,) log GDP in US$ per head, this year's start.
+        log_price: (N,) log price level, this year's start.
+        gains_level: (N,) the gains from trade now.
+        gains_applied: (N,) the gains from trade as last applied.
+        shocks: (N,) standard normal draws.
+        population: (N,) people, grown here in place.
+        population_growth: (N,) its growth rate.
+        log1p_growth: (N,) log1p of the growth rate.
+        residual: (N,) the start's residual trend (`EconomyStart`).
+        price_gap: (N,) the start's price gap.
+        price_gap_mean: (N,) the gap it returns to.
+        terms: `growth_terms`.
+
+    Returns:
+        growth (real log growth, N), the new log price level (N), and the change of log GDP
+        in US$ (N).
+    """
+    median, mean_growth, before_years, beta, fade, shock_sd = terms[:6]
+    intercept, slope, price_fade, numeraire, numeraire_log_price = terms[6:]
+    before = log_income - log_price - median - mean_growth * before_years
+    per_head = mean_growth - beta * before + residual * fade
+    per_head += gains_level - gains_applied
+    per_head += shock_sd * shocks
+    growth = per_head + log1p_growth
+    population *= 1.0 + population_growth
+    after = before + per_head - mean_growth  # relative to the path's new year
+    gap = price_gap_mean + (price_gap - price_gap_mean) * price_fade
+    level = intercept + slope * after + gap
+    new_log_price = level - level[int(numeraire)] + numeraire_log_price
+    return growth, new_log_price, growth + new_log_price - log_price
+
+
+@njit(cache=True, nogil=True)
+def growth_kernel(
+    log_income,
+    log_price,
+    gains_level,
+    gains_applied,
+    shocks,
+    population,
+    population_growth,
+    log1p_growth,
+    residual,
+    price_gap,
+    price_gap_mean,
+    terms,
+):
+    """`growth_reference` country by country (the same operations in the same order)."""
+    median, mean_growth, before_years, beta, fade, shock_sd = terms[:6]
+    intercept, slope, price_fade, numeraire, numeraire_log_price = terms[6:]
+    n = len(log_income)
+    growth, level, change = np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        before = log_income[i] - log_price[i] - median - mean_growth * before_years
+        per_head = mean_growth - beta * before + residual[i] * fade
+        per_head += gains_level[i] - gains_applied[i]
+        per_head += shock_sd * shocks[i]
+        growth[i] = per_head + log1p_growth[i]
+        population[i] *= 1.0 + population_growth[i]
+        after = before + per_head - mean_growth
+        gap = price_gap_mean[i] + (price_gap[i] - price_gap_mean[i]) * price_fade
+        level[i] = intercept + slope * after + gap
+    base = level[int(numeraire)]
+    for i in range(n):
+        level[i] = level[i] - base + numeraire_log_price
+        change[i] = growth[i] + level[i] - log_price[i]
+    return growth, level, change
+
+
+def burden_reference(
+    gdp, population, base, share, bloc_threat, power_threat, response, rate, weights
+):
+    """The military burden and capability in numpy; `burden_kernel` computes the same.
+
+    Args:
+        gdp: (N,) this year's GDP.
+        population: (N,) this year's population.
+        base: (N,) the burden at zero threat.
+        share: (N,) last year's burden.
+        bloc_threat: (N, B) last year's threat perceived from each bloc.
+        power_threat: (N, P) and from each great power.
+        response: `milex_threat_response`.
+        rate: `milex_adjustment_rate`.
+        weights: (3,) the capability weights (checked when the model was built).
+
+    Returns:
+        The burden, military spending and capability (N,) each.
+    """
+    threats = np.hstack([bloc_threat, power_threat])
+    threat = threats.max(axis=1) if threats.shape[1] else np.zeros(len(gdp))
+    target = base * (1.0 + response * threat)
+    share = adjust_toward(share, target, rate)
+    milex = share * gdp
+    return share, milex, capability_index(gdp, milex, population, weights)
+
+
+@njit(cache=True, nogil=True)
+def burden_kernel(gdp, population, base, share, bloc_threat, power_threat, response, rate, weights):
+    """`burden_reference` country by country; the sums are numpy's (`pairwise_sum`)."""
+    n = len(gdp)
+    new_share, milex = np.empty(n), np.empty(n)
+    for i in range(n):
+        # the largest threat (NaN if any, as numpy's max); 0 without blocs or powers
+        threat = -np.inf if bloc_threat.shape[1] + power_threat.shape[1] else 0.0
+        for x in bloc_threat[i]:
+            if x > threat or x != x:
+                threat = x
+        for x in power_threat[i]:
+            if x > threat or x != x:
+                threat = x
+        target = base[i] * (1.0 + response * threat)
+        new_share[i] = share[i] + rate * (target - share[i])
+        milex[i] = new_share[i] * gdp[i]
+    w = weights / (0.0 + weights[0] + weights[1] + weights[2])
+    gdp_total, people = pairwise_sum(gdp), pairwise_sum(population)
+    total_milex = pairwise_sum(milex)
+    index = np.empty(n)
+    for i in range(n):
+        index[i] = w[0] * gdp[i] / gdp_total + w[2] * population[i] / people
+    if total_milex > 0:
+        for i in range(n):
+            index[i] = index[i] + w[1] * milex[i] / total_milex
+    elif w[0] + w[2] > 0:
+        for i in range(n):
+            index[i] = index[i] / (w[0] + w[2])
+    else:
+        index[:] = 1 / n
+    return new_share, milex, index
 
 
 def update_capability(model: WorldModel) -> None:

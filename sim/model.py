@@ -13,11 +13,13 @@ import functools
 import inspect
 import math
 import warnings
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import mesa
 import numpy as np
+import threadpoolctl
 
 from sim import blocs, diplomacy, economy, events, finance, powers, trade
 from sim.agents import Country
@@ -139,7 +141,7 @@ def check_finite(model: WorldModel, phase, names: Iterable[str]) -> None:
     """
     for name in names:
         array = getattr(model, name, None)
-        if array is not None and not np.isfinite(np.sum(array)):
+        if array is not None and not math.isfinite(array.sum()):
             bad = np.argwhere(~np.isfinite(np.asarray(array)))
             where = ""
             if len(bad):
@@ -155,6 +157,72 @@ def _readonly(array: np.ndarray) -> np.ndarray:
     view = array.view()
     view.flags.writeable = False
     return view
+
+
+#: The columns of the country table a model reads, with their types.
+_COLUMNS = {
+    "iso3": str,
+    "gdp_usd": float,
+    "population": float,
+    "population_growth": float,
+    "trend_growth": float,
+    "price_level": float,
+    "price_level_mean": float,
+    "milex_share_gdp": float,
+    "ideal_point": float,
+    **dict.fromkeys(MEMBERSHIPS, bool),
+}
+#: `world_terms` by world (dropped with it), then by gravity coefficients.
+_WORLD_TERMS: weakref.WeakKeyDictionary[World, dict] = weakref.WeakKeyDictionary()
+
+
+def world_terms(world: World, gravity: Gravity) -> dict:
+    """What a model derives from its world alone, computed once per world and shared.
+
+    A sweep builds hundreds of models on one world: they share the country table's columns
+    as arrays (`_COLUMNS`), the gravity coefficients anchored to the world
+    (`sim.trade.anchored`), the bilateral resistance, proximity and ideological similarity,
+    all read-only (a model copies what it changes). Kept while the world lives.
+
+    Returns:
+        The columns by name, and "gravity", "resistance", "near", "ideology".
+    """
+    terms = _WORLD_TERMS.get(world)
+    if terms is None:
+        table = world.countries
+        terms = {
+            name: _readonly(table[name].to_numpy(dtype=kind)) for name, kind in _COLUMNS.items()
+        }
+        terms["effects"] = tuple(_readonly(e) for e in country_effects(terms["iso3"]))
+        terms["near"] = _readonly(diplomacy.proximity(world.distance_km))
+        terms["ideology"] = _readonly(diplomacy.ideological_similarity(terms["ideal_point"]))
+        terms["by_gravity"] = {}
+        _WORLD_TERMS[world] = terms
+    by_gravity = terms["by_gravity"]
+    if gravity not in by_gravity:
+        dyads = (world.distance_km, world.contiguity, world.common_language)
+        effects = terms["effects"]
+        anchor = anchored(gravity, Gravity.estimated(), *dyads, terms["gdp_usd"], effects)
+        by_gravity[gravity] = anchor, _readonly(bilateral_resistance(anchor, *dyads, effects))
+    anchor, resistance = by_gravity[gravity]
+    return {**terms, "gravity": anchor, "resistance": resistance}
+
+
+#: The model's matrix products are thin ((N, N) @ (N, B)): BLAS threads cost more than they
+#: save there (8x slower at N = 1,000 on two busy cores) and compete with a sweep's workers,
+#: so the set-up and the step run BLAS on one thread (`single_threaded_blas`).
+_BLAS = threadpoolctl.ThreadpoolController()
+
+
+def single_threaded_blas(method):
+    """`method` with BLAS limited to one thread while it runs (restored after)."""
+
+    @functools.wraps(method)
+    def limited(*args, **kwargs):
+        with _BLAS.limit(limits=1, user_api="blas"):
+            return method(*args, **kwargs)
+
+    return limited
 
 
 def scenario_year(world: World, start_year: int | None) -> int:
@@ -483,58 +551,55 @@ class WorldModel(mesa.Model):
 
     # -- state -------------------------------------------------------------------------
 
+    @single_threaded_blas
     def _init_state(self, world: World) -> None:
-        table = world.countries
+        static = world_terms(world, self.gravity)
         self.n = world.n
-        self._iso3 = table["iso3"].to_numpy(dtype=str)
+        self._iso3 = static["iso3"]
         self.row = {code: i for i, code in enumerate(self._iso3)}
-        self._gdp_usd = table["gdp_usd"].to_numpy(dtype=float).copy()
-        self._population = table["population"].to_numpy(dtype=float).copy()
-        self._population_growth = table["population_growth"].to_numpy(dtype=float)
-        self._trend_growth = table["trend_growth"].to_numpy(dtype=float)
+        self._gdp_usd = static["gdp_usd"].copy()
+        self._population = static["population"].copy()
+        self._population_growth = static["population_growth"]
+        self._trend_growth = static["trend_growth"]
         self._economy_start, self._log_price = economy.start_economy(
             self._gdp_usd,
             self._population,
             self._trend_growth,
             self._population_growth,
-            table["price_level"].to_numpy(dtype=float),
-            table["price_level_mean"].to_numpy(dtype=float),
+            static["price_level"],
+            static["price_level_mean"],
             self.convergence_rate,
         )
-        self._milex_share = table["milex_share_gdp"].to_numpy(dtype=float).copy()
+        self._milex_share = static["milex_share_gdp"].copy()
         self._milex_usd = self._milex_share * self._gdp_usd
-        self._ideal_point = table["ideal_point"].to_numpy(dtype=float)
+        self._ideal_point = static["ideal_point"]
         self._growth = np.zeros(self.n)
-        self.memberships = {org: table[org].to_numpy(dtype=bool).copy() for org in MEMBERSHIPS}
+        self.memberships = {org: static[org].copy() for org in MEMBERSHIPS}
         self.sanctions = np.zeros((self.n, self.n))
         self.trade_shift = np.zeros((self.n, self.n))
-        dyads = (world.distance_km, world.contiguity, world.common_language)
-        effects = country_effects(self._iso3)
-        self.gravity = anchored(self.gravity, Gravity.estimated(), *dyads, self._gdp_usd, effects)
-        self._resistance = bilateral_resistance(self.gravity, *dyads, effects)
-        self._near = diplomacy.proximity(world.distance_km)
-        self._ideology = diplomacy.ideological_similarity(self._ideal_point)
+        self.gravity, self._resistance = static["gravity"], static["resistance"]
+        self._near, self._ideology = static["near"], static["ideology"]
         self._rivalry = world.rivalry.astype(float)  # ongoing rivalries (they can end)
         self.rivalries = np.argwhere(np.triu(world.rivalry, 1))
         self._rival_calm = np.zeros(len(self.rivalries), dtype=int)
         self._trade_usd = np.empty((self.n, self.n))
         self._two_way_trade = np.empty((self.n, self.n))
         self._open_share = np.empty((self.n, self.n))  # a work buffer of the trade phase
+        self._pair_threat = np.empty((self.n, self.n))  # pairwise threat (`perceive_threat`)
         economy.update_capability(self)
 
+    @single_threaded_blas
     def _init_politics(self, initial_sanctions: bool) -> None:
         politics = self.world.politics
         self.blocs, self.bloc = initial_blocs(self.world.countries, self.year, politics.blocs)
         self._members_key = self._relations_key = None  # caches keyed by `bloc`
-        self._bloc_trade_key = None
         self._covoting = None  # (seats, agreement) of the last Council session
         self._ru_cn_were_aligned = False
         self.conflicts = list(self.conflicts)
-        self._conflict = np.zeros((self.n, self.n))
-        self.refresh_memberships()  # shared membership and security relations
-        self.refresh_conflicts()  # the conflict matrix, then the affinity base
+        self._conflict = self._conflict_matrix()
+        self.refresh_memberships()  # shared membership, security relations, affinity base
         self.refresh_bloc_relations()
-        self.affinity = diplomacy.affinity_target(self._affinity_base, self._bloc_alignment)
+        self.affinity = diplomacy.initial_affinity(self)  # the slow terms of the target
         self._affinity_start = self.affinity.copy()
         self._same_bloc_start = self._same_bloc.copy()
         for imposer, target, intensity in politics.sanctions if initial_sanctions else ():
@@ -580,10 +645,15 @@ class WorldModel(mesa.Model):
 
     def refresh_conflicts(self) -> None:
         """Recompute the conflict matrix after a change of `conflicts`."""
-        self._conflict = np.zeros((self.n, self.n))
-        for a, b in self.conflicts:
-            self._conflict[a, b] = self._conflict[b, a] = -1.0
+        self._conflict = self._conflict_matrix()
         self._refresh_affinity_base()
+
+    def _conflict_matrix(self) -> np.ndarray:
+        """-1 for the pairs at war (`conflicts`), both ways; 0 elsewhere (N, N)."""
+        conflict = np.zeros((self.n, self.n))
+        for a, b in self.conflicts:
+            conflict[a, b] = conflict[b, a] = -1.0
+        return conflict
 
     def _refresh_affinity_base(self) -> None:
         self._affinity_base = diplomacy.affinity_base(
@@ -677,11 +747,13 @@ class WorldModel(mesa.Model):
 
     # -- the year ----------------------------------------------------------------------
 
+    @single_threaded_blas
     def step(self) -> None:
         """Advance one year: the phases in their order, each the entry point of its module.
 
         After each phase the state it writes is checked finite (a few reductions); the
         first array that is not stops the run, naming the year, the phase and the array.
+        BLAS runs on one thread meanwhile (`single_threaded_blas`).
         """
         self.year += 1
         for phase, written in PHASES:

@@ -3,17 +3,21 @@
 Names are snake_case with units or groups in them. Blocs present in 2025 ("West",
 "Eurasia") have their own columns; blocs founded later are summed in `*_bloc_other`.
 Polarity is the effective number of poles over capability shares (Laakso & Taagepera 1979),
-each bloc one pole and each non-aligned country its own pole.
+each bloc one pole and each non-aligned country its own pole. The sums are one compiled pass
+(`outcome_terms_kernel`, beside its numpy reference).
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from sim.blocs import bloc_sums, cohesion_of
+from sim.blocs import bloc_sums, cohesion_of, membership_matrix
 from sim.council.session import SPONSOR_GROUPS
+from sim.kernels import pairwise_sum
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -121,56 +125,68 @@ _OTHER = ALIGNMENTS.index("other")
 
 
 def yearly_outcomes(model: WorldModel) -> dict[str, float]:
-    """All yearly outcomes of the model's current state (plain floats and ints)."""
-    gdp, cap, bloc = model.gdp_usd, model.capability, model.bloc
+    """All yearly outcomes of the model's current state (plain floats and ints).
+
+    The sums over countries and pairs are one compiled pass (`outcome_terms_kernel`); the
+    rest are look-ups.
+    """
+    gdp, cap, bloc = model._gdp_usd, model._capability, model.bloc
     row = model.row
-    world_gdp = gdp.sum()
-    weights = model.actor_weights
-    missing = np.where(weights.any(axis=1), 0.0, np.nan)  # an absent actor records NaN
-    gdp_share = (weights @ gdp / world_gdp + missing).tolist()
-    cap_share = (weights @ cap + missing).tolist()
-    trade = model.trade_usd
-    exports, imports = trade.sum(axis=1), trade.sum(axis=0)
-    total = exports.sum()
+    names = [b.name for b in model.blocs]
+    # each bloc's alignment group, an index into ALIGNMENTS; the tracked blocs' indices
+    group_of = np.array(
+        [ALIGNMENTS.index(name) if name in INITIAL_BLOCS else _OTHER for name in names],
+        dtype=np.int64,
+    )
+    tracked = np.array(
+        [names.index(name) if name in names else -1 for name in INITIAL_BLOCS], dtype=np.int64
+    )
+    trade = model._trade_usd
+    flat = outcome_terms_kernel(
+        gdp,
+        cap,
+        trade,
+        bloc,
+        group_of,
+        model.actor_weights,
+        model.affinity,
+        tracked,
+        model.non_dollar_share,
+        model.global_south,
+        model.brics_plus,
+    )
+    terms, gdp_share, cap_share, groups, cohesion, counts, within, touching = split_terms(
+        flat.tolist(), len(TRACKED_ACTORS), len(names)
+    )
+    world_gdp, total, outside, polarity, n_blocs, n_nonaligned = terms
     out: dict[str, float] = {
         "year": int(model.year),
-        "gdp_world_usd": float(world_gdp),
-        "trade_world_usd": float(total),
+        "gdp_world_usd": world_gdp,
+        "trade_world_usd": total,
     }
     out.update(zip(_GDP_SHARE_NAMES, gdp_share, strict=True))
     out.update(zip(_CAPABILITY_SHARE_NAMES, cap_share, strict=True))
+    out["polarity"] = polarity
+    out["n_blocs"] = int(n_blocs)
+    out["nonaligned_count"] = int(n_nonaligned)
 
-    members = model.membership()
-    bloc_cap = cap @ members
-    active = members.sum(axis=0) > 0
-    nonaligned = bloc < 0
-    poles = np.concatenate([bloc_cap[active], cap[nonaligned]])
-    out["polarity"] = float(1.0 / np.sum(poles**2))
-    out["n_blocs"] = int(np.count_nonzero(active))
-    out["nonaligned_count"] = int(np.count_nonzero(nonaligned))
-
-    names = [b.name for b in model.blocs]
-    # each country's alignment as an index into ALIGNMENTS; bloc -1 takes the last entry
-    of_bloc = [ALIGNMENTS.index(name) if name in INITIAL_BLOCS else _OTHER for name in names]
-    alignment = np.array([*of_bloc, _NONALIGNED])[bloc]
-    for k, size_name, cap_name, gdp_name in _BLOC_GROUP_NAMES:
-        mask = alignment == k
-        out[size_name] = int(np.count_nonzero(mask))
+    for (_, size_name, cap_name, gdp_name), (size, cap_sum, gdp_sum) in zip(
+        _BLOC_GROUP_NAMES, groups, strict=True
+    ):
+        out[size_name] = int(size)
         # capability shares sum to 1 up to rounding: a bloc of every country reads 1, not 1 + ulp
-        out[cap_name] = min(float(cap[mask].sum()), 1.0)
-        out[gdp_name] = float(gdp[mask].sum() / world_gdp)
-    for name in INITIAL_BLOCS:
+        out[cap_name] = min(cap_sum, 1.0)
+        out[gdp_name] = gdp_sum / world_gdp
+    for name, value in zip(INITIAL_BLOCS, cohesion, strict=True):
         # a bloc that has dissolved (or never existed in the scenario) has no pair of members:
         # its cohesion is recorded as 0, no ties (`bloc_size_<name>` = 0 says it is absent)
-        rows = np.flatnonzero(bloc == names.index(name)) if name in names else ()
-        value = cohesion_of(model.affinity, rows)
-        out[f"bloc_cohesion_{name}"] = 0.0 if np.isnan(value) else value
+        out[f"bloc_cohesion_{name}"] = 0.0 if math.isnan(value) else value
 
     rus, chn, usa = row.get("RUS"), row.get("CHN"), row.get("USA")
     if rus is not None and chn is not None:
         aligned = bool(bloc[rus] >= 0 and bloc[rus] == bloc[chn])
         # a split is the first year apart after a year together (none if never together)
-        if not aligned and model._ru_cn_were_aligned and np.isnan(model.ru_cn_split_year):
+        if not aligned and model._ru_cn_were_aligned and math.isnan(model.ru_cn_split_year):
             model.ru_cn_split_year = float(model.year)
         model._ru_cn_were_aligned = aligned
         out["ru_cn_aligned"] = int(aligned)
@@ -178,31 +194,23 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
         out["ru_cn_aligned"] = np.nan
     out["ru_cn_split_year"] = model.ru_cn_split_year
 
-    for group, mask in (("global_south", model.global_south), ("brics_plus", model.brics_plus)):
-        in_group = alignment[mask]
-        size = len(in_group)
-        # count / size: the same float as the mean of the flags, without np.mean's overhead
-        counts = np.bincount(in_group, minlength=len(ALIGNMENTS)).tolist()
-        out.update(
-            zip(_SHARE_NAMES[group], (c / size if size else np.nan for c in counts), strict=True)
-        )
+    for group, group_counts in zip(("global_south", "brics_plus"), counts, strict=True):
+        size = sum(group_counts)
+        # count / size: the same float as the mean of the flags
+        shares_of = (c / size if size else np.nan for c in group_counts)
+        out.update(zip(_SHARE_NAMES[group], shares_of, strict=True))
 
-    among = bloc_sums(trade, members) * members  # (N, B): i's exports to its own bloc
-    within = among.sum(axis=0)
     # min: the two sums round differently when all trade is within blocs
-    out["intra_bloc_trade_share"] = float(min(within.sum() / total, 1.0)) if total > 0 else np.nan
-    touching = (exports + imports) @ members - within  # every flow with a member at one end
-    for name in INITIAL_BLOCS:
-        b = names.index(name) if name in names else -1
+    out["intra_bloc_trade_share"] = min(sum(within) / total, 1.0) if total > 0 else np.nan
+    for name, b in zip(INITIAL_BLOCS, tracked.tolist(), strict=True):
         # an absent bloc trades nothing within itself: 0, as its cohesion
         out[f"bloc_internal_trade_share_{name}"] = (
-            float(min(within[b] / touching[b], 1.0)) if b >= 0 and touching[b] > 0 else 0.0
+            min(within[b] / touching[b], 1.0) if b >= 0 and touching[b] > 0 else 0.0
         )
     # a flow is settled outside the dollar in the mean of its two partners' shares
-    share = model.non_dollar_share
-    outside = 0.5 * (share @ exports + share @ imports)
-    out["non_dollar_trade_share"] = float(min(outside / total, 1.0)) if total > 0 else np.nan
+    out["non_dollar_trade_share"] = min(outside / total, 1.0) if total > 0 else np.nan
 
+    share = model.non_dollar_share
     out["non_dollar_share_CHN"] = float(share[chn]) if chn is not None else np.nan
     out["non_dollar_share_RUS"] = float(share[rus]) if rus is not None else np.nan
     for a, b in GREAT_POWER_PAIRS:
@@ -218,12 +226,256 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
         if (
             chn is not None
             and usa is not None
-            and np.isnan(model.transition_years[kind])
+            and math.isnan(model.transition_years[kind])
             and values[chn] > values[usa]
         ):
             model.transition_years[kind] = float(model.year)
         out[f"year_{kind}_CHN_passes_USA"] = model.transition_years[kind]
     return out
+
+
+def split_terms(flat, n_actors: int, n_blocs: int) -> tuple:
+    """`outcome_terms_kernel`'s flat results (a list or an array) as its eight parts.
+
+    Returns:
+        terms (6), gdp_share (A), cap_share (A), groups (3 rows of 3), cohesion (2), counts
+        (2 rows of 4), within (B), touching (B); rows as lists or arrays, as `flat`.
+    """
+    a, b, g = n_actors, n_blocs, len(ALIGNMENTS)
+    cuts = np.cumsum([6, a, a, 9, 2, 2 * g, b, b]).tolist()
+    terms, gdp_share, cap_share, groups, cohesion, counts, within, touching = (
+        flat[start:stop] for start, stop in zip([0, *cuts], cuts, strict=False)
+    )
+    groups = [groups[0:3], groups[3:6], groups[6:9]]
+    counts = [counts[:g], counts[g:]]
+    return terms, gdp_share, cap_share, groups, cohesion, counts, within, touching
+
+
+def outcome_terms_reference(
+    gdp, cap, trade, bloc, group_of, weights, affinity, tracked, share, south, brics
+):
+    """The yearly outcomes' sums in numpy; `outcome_terms_kernel` computes the same.
+
+    Args:
+        gdp: (N,) GDP.
+        cap: (N,) capability.
+        trade: (N, N) flows, row = exporter.
+        bloc: (N,) each country's bloc (-1: non-aligned).
+        group_of: (B,) each bloc's alignment group (an index into ALIGNMENTS).
+        weights: (A, N) the tracked actors' countries (`actor_weights`).
+        affinity: (N, N) affinity.
+        tracked: (2,) the blocs of INITIAL_BLOCS (-1: absent).
+        share: (N,) non-dollar settlement shares.
+        south: (N,) bool, the Global South (`global_south`).
+        brics: (N,) bool, BRICS members and partners (`brics_plus`).
+
+    Returns:
+        One flat array (one array: numba returns each at a cost; `split_terms` parts it):
+        terms: (6,) world GDP, world trade, non-dollar trade, polarity, active blocs,
+            non-aligned countries;
+        shares: (2, A) the tracked actors' GDP and capability shares (NaN: absent);
+        groups: (3, 3) per bloc group (the initial blocs, other): countries, capability, GDP;
+        cohesion: (2,) the tracked blocs' cohesion (NaN: fewer than 2 members);
+        counts: (2, 4) countries of each group (Global South, BRICS+) per alignment;
+        within: (B,) trade within each bloc; touching: (B,) trade with a member at one end.
+    """
+    exports = trade.sum(axis=1)
+    world_gdp = gdp.sum()
+    missing = np.where(weights.any(axis=1), 0.0, np.nan)  # an absent actor records NaN
+    shares = np.array([weights @ gdp / world_gdp + missing, weights @ cap + missing])
+    imports = trade.sum(axis=0)
+    total = exports.sum()
+    members = membership_matrix(bloc, len(group_of))
+    bloc_cap = cap @ members
+    active = members.sum(axis=0) > 0
+    nonaligned = bloc < 0
+    poles = np.concatenate([bloc_cap[active], cap[nonaligned]])
+    # each country's alignment as an index into ALIGNMENTS; bloc -1 takes the last entry
+    alignment = np.array([*group_of.tolist(), _NONALIGNED], dtype=np.int64)[bloc]
+    groups = np.array(
+        [
+            [np.count_nonzero(alignment == k), cap[alignment == k].sum(), gdp[alignment == k].sum()]
+            for k in range(_NONALIGNED)
+        ]
+    )
+    cohesion = np.array(
+        [cohesion_of(affinity, np.flatnonzero(bloc == b)) if b >= 0 else np.nan for b in tracked]
+    )
+    among = bloc_sums(trade, members) * members  # (N, B): i's exports to its own bloc
+    within = among.sum(axis=0)
+    touching = (exports + imports) @ members - within  # every flow with a member at one end
+    outside = 0.5 * (share @ exports + share @ imports)
+    counts = np.array(
+        [np.bincount(alignment[m], minlength=len(ALIGNMENTS)) for m in (south, brics)]
+    )
+    terms = np.array(
+        [
+            world_gdp,
+            total,
+            outside,
+            1.0 / np.sum(poles**2),
+            np.count_nonzero(active),
+            np.count_nonzero(nonaligned),
+        ]
+    )
+    parts = (terms, shares, groups, cohesion, counts, within, touching)
+    return np.concatenate([np.ravel(part).astype(float) for part in parts])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _row_sum(values):
+    """The sum of a 1-D array in eight interleaved partial sums (then the rest in order)."""
+    r0 = r1 = r2 = r3 = r4 = r5 = r6 = r7 = 0.0
+    for p in range(len(values) // 8):
+        r0 += values[8 * p]
+        r1 += values[8 * p + 1]
+        r2 += values[8 * p + 2]
+        r3 += values[8 * p + 3]
+        r4 += values[8 * p + 4]
+        r5 += values[8 * p + 5]
+        r6 += values[8 * p + 6]
+        r7 += values[8 * p + 7]
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for p in range(len(values) - len(values) % 8, len(values)):
+        total += values[p]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def outcome_terms_kernel(
+    gdp, cap, trade, bloc, group_of, weights, affinity, tracked, share, south, brics
+):
+    """`outcome_terms_reference` in one pass over the flows.
+
+    numpy's own sums (`ndarray.sum`: world GDP and trade from the exports, imports, the
+    groups' capability and GDP, cohesion's sub-matrix, polarity's squares) are reproduced
+    bit for bit (`pairwise_sum`); the exports (numpy's row sums) are added here in eight
+    interleaved partial sums, and the reference's matrix products (BLAS: the tracked actors'
+    shares, the blocs' capability, trade within and touching each bloc, non-dollar trade) in
+    country order instead, equal within 1e-12 relative (rounding only, the terms not
+    negative; the tracked actors' and blocs' capability and GDP sums, the world trade and
+    what is made of them).
+    """
+    n, n_blocs, n_actors = len(gdp), len(group_of), weights.shape[0]
+    world_gdp = pairwise_sum(gdp)
+    shares = np.empty((2, n_actors))
+    for a in range(n_actors):
+        gdp_sum, cap_sum, present = 0.0, 0.0, False
+        for i in range(n):
+            present = present or weights[a, i] != 0.0
+            gdp_sum += weights[a, i] * gdp[i]
+            cap_sum += weights[a, i] * cap[i]
+        missing = 0.0 if present else np.nan
+        shares[0, a] = gdp_sum / world_gdp + missing
+        shares[1, a] = cap_sum + missing
+
+    # each bloc's members in country order: order[start[b]:start[b + 1]] (a counting sort)
+    start = np.zeros(n_blocs + 1, np.int64)
+    for i in range(n):
+        if bloc[i] >= 0:
+            start[bloc[i] + 1] += 1
+    for b in range(n_blocs):
+        start[b + 1] += start[b]
+    order, fill = np.empty(start[n_blocs], np.int64), start[:n_blocs].copy()
+    for i in range(n):
+        if bloc[i] >= 0:
+            order[fill[bloc[i]]] = i
+            fill[bloc[i]] += 1
+    imports, within, exports = np.zeros(n), np.zeros(n_blocs), np.empty(n)
+    for i in range(n):
+        for j in range(n):
+            imports[j] += trade[i, j]
+        exports[i] = _row_sum(trade[i])
+        b = bloc[i]
+        if b >= 0:
+            own = 0.0
+            for k in range(start[b], start[b + 1]):
+                own += trade[i, order[k]]
+            within[b] += own
+    total = pairwise_sum(exports)
+
+    alignment = np.empty(n, dtype=np.int64)
+    size, bloc_cap, touching = np.zeros(n_blocs, np.int64), np.zeros(n_blocs), np.zeros(n_blocs)
+    outside_x, outside_m = 0.0, 0.0
+    n_nonaligned = 0
+    for i in range(n):
+        b = bloc[i]
+        if b >= 0:
+            alignment[i] = group_of[b]
+            size[b] += 1
+            bloc_cap[b] += cap[i]
+            touching[b] += exports[i] + imports[i]
+        else:
+            alignment[i] = _NONALIGNED
+            n_nonaligned += 1
+        outside_x += share[i] * exports[i]
+        outside_m += share[i] * imports[i]
+    touching -= within
+    squares = np.empty(n_blocs + n)
+    n_poles = 0
+    for b in range(n_blocs):
+        if size[b] > 0:
+            squares[n_poles] = bloc_cap[b] ** 2
+            n_poles += 1
+    n_active = n_poles
+    for i in range(n):
+        if bloc[i] < 0:
+            squares[n_poles] = cap[i] ** 2
+            n_poles += 1
+
+    groups = np.zeros((_NONALIGNED, 3))
+    values = np.empty((2, n))
+    for k in range(_NONALIGNED):
+        count = 0
+        for i in range(n):
+            if alignment[i] == k:
+                values[0, count], values[1, count] = cap[i], gdp[i]
+                count += 1
+        groups[k, 0] = count
+        groups[k, 1] = pairwise_sum(values[0, :count])
+        groups[k, 2] = pairwise_sum(values[1, :count])
+
+    cohesion = np.full(len(tracked), np.nan)
+    rows = np.empty(n, dtype=np.int64)
+    for t in range(len(tracked)):
+        m = 0
+        for i in range(n):
+            if tracked[t] >= 0 and bloc[i] == tracked[t]:
+                rows[m] = i
+                m += 1
+        if m >= 2:
+            sub = np.empty(m * m)
+            for r in range(m):
+                for c in range(m):
+                    sub[r * m + c] = affinity[rows[r], rows[c]]
+            cohesion[t] = (pairwise_sum(sub) - m) / (m * (m - 1))
+
+    counts = np.zeros((2, _NONALIGNED + 1), np.int64)
+    for i in range(n):
+        if south[i]:
+            counts[0, alignment[i]] += 1
+        if brics[i]:
+            counts[1, alignment[i]] += 1
+    terms = np.array(
+        [
+            world_gdp,
+            total,
+            0.5 * (outside_x + outside_m),
+            1.0 / pairwise_sum(squares[:n_poles]),
+            float(n_active),
+            float(n_nonaligned),
+        ]
+    )
+    n_groups = _NONALIGNED + 1
+    flat = np.empty(6 + 2 * n_actors + 9 + 2 + 2 * n_groups + 2 * n_blocs)
+    flat[:6] = terms
+    at = 6
+    for part in (shares.ravel(), groups.ravel(), cohesion, counts.ravel().astype(np.float64)):
+        flat[at : at + len(part)] = part
+        at += len(part)
+    flat[at : at + n_blocs] = within
+    flat[at + n_blocs :] = touching
+    return flat
 
 
 def country_reporters() -> dict:

@@ -15,7 +15,11 @@ the United States contains the Eurasian bloc, China expands its reach (BRICS), R
 consolidates its bloc; the sanctions in force are listed there too.
 
 Affinity moves through `sim.diplomacy.nudge_affinity` (compiled; the same numbers as its
-numpy reference, bit for bit: tests/test_alignment_speed.py).
+numpy reference, bit for bit: tests/test_alignment_speed.py). The strategies' own array work
+is compiled too (`consolidate_kernel`, `expand_kernel`, `contain_kernel`), each beside the
+plain-numpy code it replaces, kept as its reference (`*_reference`) and tested bit for bit
+against it (tests/test_diplomacy_speed.py): a phase of a few microseconds of work is
+otherwise a few dozen small numpy calls.
 
 Entry point: `act_great_powers(model)`, the great powers' phase of the year.
 """
@@ -26,6 +30,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from sim.diplomacy import nudge_affinity
 from sim.registry import registrar
@@ -104,7 +109,36 @@ def restraint(model: WorldModel, power: int, strength: float) -> None:
 
 @register_power("consolidate")
 def consolidate(model: WorldModel, power: int, strength: float) -> None:
-    """Deepen ties inside the bloc: affinity with partners rises, staying is rewarded."""
+    """Deepen ties inside the bloc: affinity with partners rises, staying is rewarded.
+
+    Compiled: `consolidate_kernel` (the partners and their bonus), as `consolidate_reference`.
+    """
+    if model.bloc[power] < 0:
+        return
+    partners = consolidate_kernel(model.bloc, power, model.alignment_bonus)
+    if len(partners):
+        nudge_affinity(model, power, partners, POLICY_STEP)
+
+
+@njit(cache=True, nogil=True)
+def consolidate_kernel(bloc, power, bonus):
+    """The power's bloc partners (ascending), each given 0.05 for staying (`bonus`, in place)."""
+    own = bloc[power]
+    count = 0
+    for j in range(len(bloc)):
+        count += bloc[j] == own and j != power
+    partners = np.empty(count, dtype=np.int64)
+    count = 0
+    for j in range(len(bloc)):
+        if bloc[j] == own and j != power:
+            partners[count] = j
+            bonus[j, 1 + own] += 0.05
+            count += 1
+    return partners
+
+
+def consolidate_reference(model: WorldModel, power: int, strength: float) -> None:
+    """`consolidate` in plain numpy."""
     partners = own_bloc_members(model, power)
     if len(partners):
         nudge_affinity(model, power, partners, POLICY_STEP)
@@ -119,8 +153,33 @@ def expand(model: WorldModel, power: int, strength: float) -> None:
     times (1 + CLUB_PREMIUM) for every club of `CLUBS` both belong to: a club is the channel
     through which the offer is made and made credible (the BRICS and SCO enlargements of
     2023-2024 as the power's offers; Schweller 1994, "Bandwagoning for Profit": alignment
-    bought with the gains of joining the stronger side).
+    bought with the gains of joining the stronger side). Compiled: `expand_kernel`, as
+    `expand_reference`.
     """
+    own = model.bloc[power]
+    if own < 0:
+        return
+    clubs = tuple(model.memberships[club] for club in CLUBS)
+    expand_kernel(model.affinity[power], model.bloc, clubs, power, model.alignment_bonus, own)
+
+
+@njit(cache=True, nogil=True)
+def expand_kernel(affinity, bloc, clubs, power, bonus, own):
+    """The offers of `expand` added to `bonus[:, 1 + own]`, in place.
+
+    `affinity`: the power's row; `clubs`: the membership flags of `CLUBS`, in that order.
+    """
+    for j in range(len(bloc)):
+        if bloc[j] < 0 and affinity[j] > 0:  # non-aligned friends
+            shared = 0.0
+            for club in clubs:
+                if club[power]:
+                    shared += 1.0 if club[j] else 0.0
+            bonus[j, 1 + own] += EXPAND_OFFER * affinity[j] * (1.0 + CLUB_PREMIUM * shared)
+
+
+def expand_reference(model: WorldModel, power: int, strength: float) -> None:
+    """`expand` in plain numpy."""
     own = model.bloc[power]
     if own < 0:
         return
@@ -136,7 +195,26 @@ def expand(model: WorldModel, power: int, strength: float) -> None:
 
 @register_power("contain")
 def contain(model: WorldModel, power: int, strength: float) -> None:
-    """Sanction the rival bloc: the power's sanctions on its members ramp toward CONTAIN_LEVEL."""
+    """Sanction the rival bloc: the power's sanctions on its members ramp toward CONTAIN_LEVEL.
+
+    Compiled: `contain_kernel`, as `contain_reference`.
+    """
+    rival = rival_bloc(model, power)
+    if rival is not None:
+        contain_kernel(model.sanctions[power], model.bloc, rival)
+
+
+@njit(cache=True, nogil=True)
+def contain_kernel(sanctions, bloc, rival):
+    """The power's sanctions (its row, in place) on the rival bloc's members ramp up."""
+    for j in range(len(bloc)):
+        if bloc[j] == rival:
+            current = sanctions[j]
+            sanctions[j] = current + CONTAIN_RATE * max(CONTAIN_LEVEL - current, 0.0)
+
+
+def contain_reference(model: WorldModel, power: int, strength: float) -> None:
+    """`contain` in plain numpy."""
     rival = rival_bloc(model, power)
     if rival is None:
         return

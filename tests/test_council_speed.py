@@ -2,12 +2,16 @@
 
 Each kernel of `sim.council.session` and `sim.council.elections` is compared with its
 reference on the states of real runs (several seeds, years and rules, a concert and formal
-pacts), then whole runs with every kernel swapped for its reference are compared with the
-model's own: the same votes, drafts, elections and outcomes, to the last bit. No timings.
+pacts); the year's votes in one kernel (`Council._vote_agenda`) and the election
+(`Council._elect`) with their step-by-step references, draws included (the batched draws
+consume the streams as the single draws do); then whole runs with every kernel and the
+year's two paths swapped for their references are compared with the model's own: the same
+votes, drafts, elections and outcomes, to the last bit. No timings.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -149,6 +153,151 @@ def test_agenda_kernel_matches_its_reference():
             assert all(map(identical, fast, session.agenda_reference(*args, 0.7, 0.2, 0.85)))
 
 
+def records_identical(a: dict, b: dict) -> bool:
+    """Two draft records (dicts of arrays) with the same keys and identical arrays."""
+    return list(a) == list(b) and all(identical(a[key], b[key]) for key in a)
+
+
+def outcomes_identical(a: dict, b: dict) -> bool:
+    """Two outcome dicts with the same keys and the same floats (NaN where NaN)."""
+    return list(a) == list(b) and all(
+        type(a[k]) is type(b[k]) and np.array_equal(a[k], b[k], equal_nan=True) for k in a
+    )
+
+
+def test_batched_draws_consume_the_streams_as_single_draws():
+    for seed in range(3):
+        for n, k in ((0, 15), (1, 15), (70, 15), (193, 1), (193, 2), (61, 25)):
+            one, other = np.random.default_rng(seed), np.random.default_rng(seed)
+            parts = [one.random(n) for _ in range(3)]
+            batch = other.random(3 * n)
+            assert identical(np.concatenate(parts), batch)
+            assert identical(one.logistic(size=(n, k)), other.logistic(size=n * k).reshape(n, k))
+            assert identical(one.random(5), other.random(5))  # the streams stay in step
+        seq = np.random.SeedSequence(seed, spawn_key=(0x5EC0, 2030, 1, 0))
+        made = np.random.Generator(np.random.PCG64(seq))
+        assert identical(np.random.default_rng(seq).random(50), made.random(50))
+
+
+@pytest.mark.parametrize("rule", [*RULES, ABSTAIN_BLOCKS])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_year_votes_match_the_step_by_step_reference(rule, seed):
+    """`_vote_agenda` (one kernel) against `_vote_agenda_reference`, from the same stream."""
+    pacts = seed == 1
+    many = {"drafts_per_year": 150.0, "yes_cut": -0.5, "hopeless_draft_share": 0.5}
+    for extra in ({}, many):  # many drafts, and many of them short of votes or vetoed
+        tabled = vetoed = 0
+        for model, council in states(rule, seed, years=5, concert=pacts, patron_pacts=pacts):
+            for key, value in extra.items():
+                setattr(council, key, value)
+            fast, reference = copy.deepcopy(council), copy.deepcopy(council)
+            year = int(model.year)
+            out = fast._vote_agenda(model, year, fast._stream(year, 0))
+            ref_out = reference._vote_agenda_reference(model, year, reference._stream(year, 0))
+            assert outcomes_identical(out, ref_out)
+            assert records_identical(fast.drafts[-1], reference.drafts[-1])
+            if reference._covoting is None:
+                assert fast._covoting is None
+            else:
+                assert all(map(identical, fast._covoting, reference._covoting))
+            assert fast._draft_count == reference._draft_count
+            tabled += out["drafts_tabled"]
+            vetoed += out["drafts_vetoed"]
+        assert tabled > 0
+        if extra and rule in ("charter", "charter_1945", "g4_veto"):
+            assert vetoed > 0  # vetoes, lone and joint, were cast
+
+
+@pytest.mark.parametrize("rule", ["charter", "charter_1945", "g4_veto"])
+@pytest.mark.parametrize("seed", [0, 3])
+def test_elections_match_the_step_by_step_reference(rule, seed):
+    """`_elect` (kernels) against `_elect_reference`: same winners, ballots, stream state."""
+    for model, council in states(rule, seed, years=6):
+        year = int(model.year) + 1
+        slots = (council.term_end == year).nonzero()[0].tolist()
+        variants = [{}, {"contested_share": 1.0, "max_ballots": 3}, {"ga_noise": 3.0}]
+        for change in variants:
+            rules = elections.ElectionRules(**{**vars(council.election_rules), **change})
+            fast, reference = copy.deepcopy(council), copy.deepcopy(council)
+            fast.election_rules = reference.election_rules = rules
+            rng, ref_rng = fast._stream(year, 1), reference._stream(year, 1)
+            fast._elect(model, year, slots, rng=rng)
+            reference._elect_reference(model, year, slots, rng=ref_rng)
+            assert fast.elections == reference.elections
+            assert fast._pending == reference._pending
+            assert identical(fast._last_term_end, reference._last_term_end)
+            assert identical(rng.random(4), ref_rng.random(4))
+
+
+def test_small_election_kernels_match_their_references():
+    rng = np.random.default_rng(11)
+    n = 60
+    group_code = rng.integers(0, 4, n)
+    for trial in range(200):
+        score = np.round(rng.normal(size=n), 1)  # many ties
+        blocked = rng.random(n) < rng.choice([0.0, 0.5, 0.95, 1.0])
+        arab = rng.random(n) < rng.choice([0.0, 0.1, 0.5])
+        for group in (-1, 0, 3, 4):  # 4: a group no state belongs to
+            for reserved in (False, True):
+                args = (score, blocked, group_code, group, arab, reserved, 3)
+                assert identical(
+                    elections.candidates_kernel(*args), elections.candidates_reference(*args)
+                )
+        seats = rng.choice(np.arange(-1, n), 15)
+        permanent, pending = seats[:5].clip(0), rng.integers(0, n, trial % 3)
+        assert identical(
+            elections.blocked_kernel(n, seats, permanent, pending),
+            elections.blocked_reference(n, seats, permanent, pending),
+        )
+    for size in (1, 2, 7, 8, 9, 16, 17, 128, 193, 1000, 4099):
+        values = np.log(rng.lognormal(12.0, 2.5, size))
+        mean, sd = elections.mean_and_sd(values.copy())
+        assert np.float64(mean).tobytes() == values.mean().tobytes()
+        assert np.float64(sd).tobytes() == np.float64(values.std() or 1.0).tobytes()
+    assert elections.mean_and_sd(np.full(9, 2.0))[1] == 1.0  # SD 0 counts as 1
+
+
+def test_ballots_match_the_reference():
+    model = WorldModel(rng=2)
+    affinity = model.affinity
+    base = elections.ElectionRules()
+    rng = np.random.default_rng(4)
+    outcomes = set()
+    for trial in range(120):
+        rules = elections.ElectionRules(
+            ga_noise=float(rng.choice([0.3, 1.0, 3.0])),
+            write_in_threshold=float(rng.choice([-0.3, 0.0, 0.3])),
+            max_ballots=int(rng.choice([1, 3, base.max_ballots])),
+        )
+        candidates = rng.choice(model.n, int(rng.integers(1, 4)), replace=False)
+        one, other = np.random.default_rng(trial), np.random.default_rng(trial)
+        result = elections.ballot(affinity, candidates, rules, one)
+        assert result == elections.ballot_reference(affinity, candidates, rules, other)
+        assert identical(one.random(3), other.random(3))
+        outcomes.add((result[0] >= 0, result[1] > 1))
+    assert outcomes >= {(True, False), (True, True), (False, True)}  # won, later, withdrawn
+
+
+def test_session_kernels_match_their_references():
+    rng = np.random.default_rng(8)
+    for _ in range(100):
+        n = 40
+        is_penholder = rng.random(n) < rng.choice([0.0, 0.1, 1.0])
+        members = rng.choice(n, 15, replace=False)
+        fast = session.sponsor_pools_kernel(is_penholder, members)
+        reference = session.sponsor_pools_reference(is_penholder, members)
+        assert all(map(identical, fast[:2], reference[:2])) and fast[2] == reference[2]
+    for model, council in states("charter", 5, years=3):
+        for parties, strength in ((("USA", "CHN", "RUS"), 0.6), (("USA", "GBR"), 2.0), ((), 0.5)):
+            model.concert_parties = np.array([model.row[c] for c in parties], dtype=int)
+            model.concert_strength = strength
+            sponsors = council.seats[rng.integers(0, 15, 40)]
+            in_concert, value = council._concert_parties(model)
+            mask = council._concert_mask(model, sponsors)
+            fast = session.concert_kernel(in_concert, council.seats, sponsors, value)
+            assert identical(fast, session._NO_MATRIX if mask is None else mask)
+
+
 def run(rule, seed, years, concert=False):
     """A model's run: its outcomes each year, and its Council's tables and co-voting."""
     model = WorldModel(rng=seed, council_rule=rule)
@@ -170,6 +319,8 @@ def run(rule, seed, years, concert=False):
 def test_runs_with_the_references_are_the_same_bit_for_bit(rule, seed, concert, monkeypatch):
     fast = run(rule, seed, 12, concert)
     with monkeypatch.context() as patch:
+        patch.setattr(Council, "_vote_agenda", Council._vote_agenda_reference)
+        patch.setattr(Council, "_elect", Council._elect_reference)
         patch.setattr(Council, "_support_and_costs", Council._support_and_costs_reference)
         patch.setattr(Council, "_decide", Council._decide_reference)
         for module, name, reference in KERNELS:

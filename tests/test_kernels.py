@@ -1,4 +1,9 @@
-"""The compiled kernels against their plain-numpy references (sim.kernels, trade, diplomacy).
+"""The compiled kernels against their plain-numpy references (sim.kernels, diplomacy).
+
+`sim.kernels.exp` is tested in `tests/test_fast_exp.py`.
+
+The trade and finance phases' kernels are tested in `tests/test_trade_speed.py`.
+The affinity drift's kernels are tested in `tests/test_diplomacy_speed.py`.
 
 Each kernel must give its reference's numbers to 1e-12 relative, on symmetric inputs (as in
 the model, where a kernel computes each pair's exp once) and on asymmetric ones (where it
@@ -10,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import WorldModel, diplomacy, trade
-from sim.kernels import TILE, upper_tiles
+from sim import WorldModel, diplomacy
+from sim.kernels import TILE, exp_into, pairwise_plan, pairwise_sum, planned_sum, upper_tiles
 
 SIZES = (1, 5, TILE, TILE + 7, 3 * TILE + 1)
 
@@ -39,50 +44,6 @@ def test_the_tiles_cover_every_pair_once(n):
 
 
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("sym", [True, False])
-def test_policy_flows_kernel_is_gravity_then_policy(n, sym):
-    rng = np.random.default_rng(n)
-    gravity = trade.Gravity.estimated()
-    resistance = rng.uniform(0, 1e-3, (n, n))
-    np.fill_diagonal(resistance, 0.0)
-    gdp = rng.uniform(1e9, 1e13, n)
-    affinity, start = matrices(rng, n, sym), matrices(rng, n, sym)
-    bloc, shift = 0.2 * matrices(rng, n, sym), 0.1 * matrices(rng, n, sym)
-    sanctions = rng.uniform(-0.2, 1.3, (n, n)) * (rng.random((n, n)) < 0.3)  # some out of range
-    clipped = np.clip(sanctions, 0.0, 1.0)
-    base = trade.gravity_flows(resistance, gdp, gravity)
-    ref_flows, ref_open = trade.policy_flows(base, 0.5 * (affinity - start), bloc, shift, clipped)
-
-    exporter, importer = trade.gdp_scales(gdp, gravity)
-    flows, open_share, imports0 = np.empty((n, n)), np.empty((n, n)), np.zeros(n)
-    trade.policy_flows_kernel(
-        resistance, exporter, importer, affinity, start, 0.5, bloc, shift, sanctions,
-        flows, open_share, imports0, sanctions,
-    )  # fmt: skip
-    np.testing.assert_allclose(flows, ref_flows, rtol=1e-12, atol=0)
-    np.testing.assert_array_equal(open_share, ref_open)
-    np.testing.assert_array_equal(sanctions, clipped)  # clipped in place
-    np.testing.assert_allclose(imports0, base.sum(axis=0), rtol=1e-12, atol=0)
-
-
-@pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("diversion", [0.0, 2 / 3, 1.0])
-def test_divert_kernel_is_divert(n, diversion):
-    rng = np.random.default_rng(n + 1)
-    flows = rng.uniform(0, 1e9, (n, n))
-    np.fill_diagonal(flows, 0.0)
-    open_share = np.where(rng.random((n, n)) < 0.2, rng.uniform(0, 1, (n, n)), 1.0)
-    if n > 1:
-        open_share[0, :] = 0.0  # an exporter cut off entirely: no weight left to divert to
-    reference = trade.divert(flows.copy(), open_share, diversion)
-    out, two_way, imports = flows.copy(), np.empty((n, n)), np.zeros(n)
-    trade.divert_kernel(out, open_share, diversion, two_way, imports)
-    np.testing.assert_allclose(out, reference, rtol=1e-12, atol=0)
-    np.testing.assert_array_equal(two_way, out + out.T)
-    np.testing.assert_allclose(imports, reference.sum(axis=0), rtol=1e-12, atol=0)
-
-
-@pytest.mark.parametrize("n", SIZES)
 def test_pairwise_threat_kernel_is_pairwise_threat(n):
     rng = np.random.default_rng(n + 2)
     capability = rng.uniform(0, 1, n)
@@ -96,48 +57,28 @@ def test_pairwise_threat_kernel_is_pairwise_threat(n):
     np.testing.assert_allclose(out, reference, rtol=1e-12, atol=1e-300)
 
 
-@pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("sym", [True, False])
-def test_the_affinity_kernels_are_affinity_target_and_its_drift(n, sym):
-    rng = np.random.default_rng(n + 3)
-    base, blocs = matrices(rng, n, sym), np.sign(matrices(rng, n, True)).round()
-    slow = diplomacy.affinity_slow_terms(base, blocs)
-    gdp = rng.uniform(1e9, 1e13, n)
-    two_way = symmetric(rng, n, 0, 1e11)
-    threats = rng.uniform(0, 1, (n, 3))
-    sanctions = rng.uniform(0, 1, (n, n)) * (rng.random((n, n)) < 0.1)
-    seats = np.arange(min(n, 4))
-    agreement = symmetric(rng, len(seats))
-    np.fill_diagonal(agreement, 0.0)
-    concert = (np.arange(min(n, 2)), 0.7)
-    reference = diplomacy.affinity_target(
-        base,
-        blocs,
-        diplomacy.trade_interdependence(two_way, gdp),
-        diplomacy.common_threat(threats),
-        (seats, agreement),
-        sanctions,
-        concert,
-    )
-    target = np.empty((n, n))
-    diplomacy.affinity_terms_kernel(slow, two_way, gdp, threats, sanctions, target)
-    diplomacy.add_block_terms(target, (seats, agreement), None, concert)
-    bounded = diplomacy.soft_bound(target.copy())
-    np.fill_diagonal(bounded, 1.0)
-    np.testing.assert_allclose(bounded, reference, rtol=1e-12, atol=1e-15)
-
-    affinity = matrices(rng, n, sym)
-    expected = affinity + (reference - affinity) * 0.1
-    diplomacy.drift_kernel(target, affinity, 0.1)
-    np.testing.assert_allclose(affinity, expected, rtol=1e-12, atol=1e-15)
-
-
 def test_the_model_affinity_target_before_its_bound_bounds_to_the_target():
     model = WorldModel(rng=3)
     model.step()
     bounded = diplomacy.model_affinity_target(model)
     raw = diplomacy.model_affinity_target(model, bound=False)
-    again = diplomacy.soft_bound(raw)
+    again = diplomacy.soft_bound(raw, exp=lambda values, out: exp_into(values, out))
     np.fill_diagonal(again, 1.0)
-    np.testing.assert_array_equal(bounded, again)
+    np.testing.assert_array_equal(bounded, again)  # the kernel's exp: the same bits
     np.testing.assert_allclose(bounded, bounded.T, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("n", (*range(0, 300), 1000, 1001, 4097))
+def test_planned_sum_is_numpys_sum_bit_for_bit(n):
+    rng = np.random.default_rng(n)
+    values = rng.standard_normal(n + 3) * 10.0 ** rng.uniform(-8, 8, n + 3)
+    plan, rows = pairwise_plan(n)
+    total = planned_sum(values, 3, plan, rows, np.empty(max(rows, 1)))
+    assert total == values[3:].sum()
+    assert pairwise_sum(values[3:]) == values[3:].sum()
+
+
+def test_pairwise_sums_of_rows_are_numpys_row_sums():
+    matrix = np.random.default_rng(1).standard_normal((193, 193)) * 1e3
+    rows = np.array([pairwise_sum(row) for row in matrix])
+    assert rows.tobytes() == matrix.sum(axis=1).tobytes()

@@ -230,7 +230,9 @@ def test_kill_9_of_one_fork_worker_fails_the_sweep_naming_its_job(tmp_path, star
     assert "seed=3" in text.split("did not finish:")[1]
     wait_for(lambda: not session(process.pid), timeout=10, what="the other worker to end")
     finished = [seed for seed, job in jobs(folder).items() if job_state(job).complete]
-    assert 1 in finished and 3 not in finished
+    # seed 3 went to the worker whose first job (1 or 2) had finished; the other worker's
+    # job may or may not have finished before the sweep stopped
+    assert set(finished) & {1, 2} and 3 not in finished
     status, report = collect(folder, capsys)
     assert status == 1 and "incomplete" in report
     assert_rerun_completes(folder, capsys, finished, ("seed=1,2,3,4", *FORK))

@@ -16,19 +16,21 @@ ideological alignment, Bailey, Strezhnev & Voeten (2017) ideal points; economic 
 Keohane & Nye (1977) "Power and Interdependence"; landscape, Axelrod & Bennett (1993) "A
 Landscape Theory of Aggregation", British Journal of Political Science 23(2).
 
-The per-country loops (the context's terms, balancing's and hedging's scores, the barred
-options, the choice) are compiled kernels (numba), each beside the plain-numpy reference it
-reproduces bit for bit (`*_reference`; tests/test_alignment_speed.py); the sums over
-countries stay numpy's matrix products.
+The per-country loops (the alignment context, balancing's and hedging's scores, the barred
+options, the choice, the founders and their friends) are compiled kernels (numba), each
+beside the plain-numpy reference it reproduces (`*_reference`; tests/test_alignment_speed.py):
+bit for bit, except the context, whose sums over each bloc's members are added in another
+order than the reference's matrix products (within 1e-12 of the sums of their terms'
+absolute values; see `context_kernel`).
 
 Entry point: `align(model)`, the alignment phase of the year (choices, then new blocs).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,9 +44,10 @@ if TYPE_CHECKING:
     from sim.model import WorldModel
 
 
-@dataclass(frozen=True)
-class AlignmentContext:
+class AlignmentContext(NamedTuple):
     """What strategies see in a year (B = number of blocs, N = countries).
+
+    An immutable record (a named tuple: made in every step, faster than a frozen dataclass).
 
     Attributes:
         bloc_threat: (N, B) threat each country perceives from each bloc's other members.
@@ -225,10 +228,18 @@ def choose(
     return choose_kernel(scores, current, float(switching_cost), noise)
 
 
+@functools.cache
+def every_row(n: int) -> np.ndarray:
+    """np.arange(n), made once (read-only): the rows of every country."""
+    rows = np.arange(n)
+    rows.flags.writeable = False
+    return rows
+
+
 def alignment_context(
     model: WorldModel, bloc: np.ndarray | None = None, rows: np.ndarray | None = None
 ) -> AlignmentContext:
-    """What the alignment strategies see this year.
+    """What the alignment strategies see this year (its terms by `context_kernel`).
 
     Args:
         model: The model.
@@ -238,52 +249,34 @@ def alignment_context(
             every country.
     """
     if bloc is None:
-        members, bloc_threat = model.membership(), model.bloc_threat
+        bloc, n_blocs, bloc_threat = model.bloc, len(model.blocs), model.bloc_threat
     else:
-        members = membership_matrix(bloc, len(model.blocs) + 1)
-        bloc_threat = None
-    cap = model._capability
+        n_blocs, bloc_threat = len(model.blocs) + 1, None
     everyone = rows is None
-    if everyone:  # whole arrays, no copies by index
-        rows = np.arange(model.n)
-        if bloc_threat is None:
-            bloc_threat = group_threat(model._pair_threat, members)
-        own_cap, own_members = cap, members
-        two_way, gdp, ideal = model._two_way_trade, model._gdp_usd, model._ideal_point
-    else:
-        rows = np.asarray(rows)
-        if bloc_threat is None:
-            bloc_threat = group_threat(model._pair_threat[rows], members)
-        else:
-            bloc_threat = bloc_threat[rows]
-        own_cap, own_members = cap[rows], members[rows]
-        two_way, gdp = model._two_way_trade[rows], model._gdp_usd[rows]
-        ideal = model._ideal_point[rows]
-    weighted = weighted_kernel(model.affinity, cap, rows)
-    if members.any(axis=0).all():  # every bloc has members: `bloc_sums`, checked once
-        gain, with_bloc = weighted @ members, two_way @ members
-    else:
-        gain, with_bloc = bloc_sums(weighted, members), bloc_sums(two_way, members)
-    bloc_cap = cap @ members  # with_bloc: the diagonal is zero, others only
-    affinity_to_bloc, trade_share, trade_exposure, ideology_gap = context_kernel(
-        gain,
-        with_bloc,
-        two_way.sum(axis=1),
-        bloc_cap,
-        (cap * model._ideal_point) @ members,
-        own_cap,
-        own_members,
-        gdp,
-        ideal,
+    rows = every_row(model.n) if everyone else np.asarray(rows)
+    if bloc_threat is None:
+        threat = model._pair_threat if everyone else model._pair_threat[rows]
+        bloc_threat = group_threat(threat, membership_matrix(bloc, n_blocs))
+    elif not everyone:
+        bloc_threat = bloc_threat[rows]
+    terms, bloc_cap = context_kernel(
+        model.affinity,
+        model._two_way_trade,
+        model._capability,
+        model._gdp_usd,
+        model._ideal_point,
+        bloc,
+        n_blocs,
+        rows,
     )
     return AlignmentContext(
         bloc_threat=bloc_threat,
         bloc_capability=bloc_cap,
-        affinity_to_bloc=affinity_to_bloc,
-        trade_share=trade_share,
-        trade_exposure=trade_exposure,
-        ideology_gap=ideology_gap,
-        landscape_gain=gain,
+        affinity_to_bloc=terms[0],
+        trade_share=terms[1],
+        trade_exposure=terms[2],
+        ideology_gap=terms[3],
+        landscape_gain=terms[4],
         thresholds=model.thresholds,
     )
 
@@ -291,18 +284,38 @@ def alignment_context(
 def align(model: WorldModel) -> None:
     """The alignment phase: each country chooses its bloc, then strong states found new ones.
 
-    To the strategies' scores (`scores`) come the great powers' offers, inertia and noise
-    (`choose`); the leader of every active bloc stays in it. Then `found_blocs`.
+    To the strategies' scores (`scores_of`) come the great powers' offers, noise and inertia
+    (`decide_kernel`, the choice of `choose`); the leader of every active bloc stays in it.
+    Then `found_blocs`.
     """
-    scores = scores_of(model, alignment_context(model))
-    scores += model.alignment_bonus
-    noise = model.choice_noise * model.rng.gumbel(size=scores.shape)
-    chosen = choose(scores, model.bloc + 1, model.switching_cost, noise) - 1
-    for b, bloc in enumerate(model.blocs):
-        if bloc.active:
-            chosen[bloc.leader] = b
-    model.bloc = chosen
+    roles = bloc_roles(model, len(model.blocs) + 1)
+    scores = scores_of(model, alignment_context(model), roles=roles)
+    noise = model.rng.gumbel(size=scores.shape)
+    bonus = model.alignment_bonus
+    if bonus.shape != scores.shape:
+        scores += bonus  # broadcast (the kernel takes one offer per option)
+        bonus = np.zeros_like(scores)
+    model.bloc = decide_kernel(
+        scores,
+        bonus,
+        noise,
+        float(model.choice_noise),
+        model.bloc,
+        float(model.switching_cost),
+        *roles,
+    )
     found_blocs(model)
+
+
+def bloc_roles(model: WorldModel, n_options: int, proposer: int = -1) -> tuple:
+    """Whether each bloc is active (B,) and its leader (B,), B = `n_options` - 1.
+
+    A bloc beyond the model's (a proposed one) is active and led by `proposer`.
+    """
+    extra = n_options - 1 - len(model.blocs)
+    active = np.array([b.active for b in model.blocs] + [True] * extra, dtype=bool)
+    leaders = np.array([b.leader for b in model.blocs] + [proposer] * extra, dtype=np.int64)
+    return active, leaders
 
 
 def scores_of(
@@ -311,6 +324,7 @@ def scores_of(
     bloc: np.ndarray | None = None,
     proposer: int = -1,
     rows: np.ndarray | None = None,
+    roles: tuple | None = None,
 ) -> np.ndarray:
     """Each country's score of each option (N, B + 1) under its own strategy, before offers.
 
@@ -330,12 +344,13 @@ def scores_of(
         bloc: The membership the context describes (None: the model's).
         proposer: The leader of a proposed bloc (the last option), if the context has one.
         rows: The countries of the context's rows (None: every country).
+        roles: `bloc_roles(model, B + 1, proposer)`, if made already.
 
     Returns:
         (len(rows), B + 1) scores, in the order of `rows`.
     """
     bloc = model.bloc if bloc is None else bloc
-    rows = np.arange(model.n) if rows is None else np.asarray(rows)
+    rows = every_row(model.n) if rows is None else np.asarray(rows)
     everyone = len(rows) == model.n  # then rows are every country, in order
     n_options = ctx.bloc_capability.shape[0] + 1
     scores = np.empty((len(rows), n_options))
@@ -345,22 +360,27 @@ def scores_of(
         chosen = model.strategies[rows]
         groups = ((name, np.flatnonzero(chosen == name)) for name in set(chosen))
     for name, who in groups:
-        scores[who] = STRATEGIES[name](ctx, who)
-    leaders = [b.leader for b in model.blocs]
-    leaders += [proposer] * (n_options - 1 - len(leaders))  # a proposed bloc
-    active = [b.active for b in model.blocs]
-    active += [True] * (n_options - 1 - len(active))
+        values = STRATEGIES[name](ctx, who)
+        if (
+            isinstance(values, np.ndarray)
+            and values.shape == (len(who), n_options)
+            and values.dtype == float
+            and values.flags.c_contiguous
+        ):
+            place_kernel(scores, who, values)  # scores[who] = values, without numpy's overhead
+        else:
+            scores[who] = values  # broadcast or converted
+    active, leaders = bloc_roles(model, n_options, proposer) if roles is None else roles
     bar_kernel(
         scores,
         rows,
-        bloc if everyone else bloc[rows],
+        bloc,
         ctx.trade_exposure,
         float(model.interdependence_weight),
-        np.array(active, dtype=bool),
-        np.array(leaders, dtype=np.int64),
+        active,
+        leaders,
         model._rivalry,
         model.power_rows,
-        bloc[model.power_rows],
     )
     return scores
 
@@ -375,20 +395,19 @@ def found_blocs(model: WorldModel) -> None:
     founded only with that many joiners, so it starts with members that chose it.
     """
     capability = model._capability
-    if not ((capability >= model.bloc_formation_capability) & (model.bloc < 0)).any():
-        return  # no strong state is non-aligned (and none becomes so in the loop)
-    for candidate in np.argsort(-capability):
-        if capability[candidate] < model.bloc_formation_capability:
-            break
-        if model.bloc[candidate] >= 0:
-            continue
-        outside = np.flatnonzero(model.bloc < 0)
-        friends = outside[
-            (model.affinity[candidate, outside] >= model.bloc_formation_affinity)
-            & (outside != candidate)
-        ]
-        if len(friends) < model.bloc_formation_followers:
-            continue
+    thresholds = (
+        float(model.bloc_formation_affinity),
+        float(model.bloc_formation_followers),
+    )
+    # the candidates, and the first still non-aligned with enough non-aligned friends
+    candidates, tied, at, friends = first_proposal_kernel(
+        model.affinity, model.bloc, capability, float(model.bloc_formation_capability), *thresholds
+    )
+    if tied:  # ties: in the order of the sort of every country, as ever
+        candidates = candidates_reference(capability, model.bloc, model.bloc_formation_capability)
+        at, friends = proposal_kernel(model.affinity, model.bloc, candidates, 0, *thresholds)
+    while at >= 0:
+        candidate = candidates[at]
         trial = model.bloc.copy()
         trial[np.append(friends, candidate)] = len(model.blocs)
         ctx = alignment_context(model, trial, friends)
@@ -397,81 +416,193 @@ def found_blocs(model: WorldModel) -> None:
         joiners = friends[scores.argmax(axis=1) == scores.shape[1] - 1]
         if len(joiners) >= model.bloc_formation_followers:
             found_bloc(model, int(candidate), np.append(joiners, candidate))
+        at, friends = proposal_kernel(model.affinity, model.bloc, candidates, at + 1, *thresholds)
 
 
 # -- compiled kernels (each the same numbers as its plain-numpy reference) ---------------
-# The same operations in the same order (no fastmath, so no fused multiply-adds); the sums
-# over countries stay numpy's (`bloc_sums`, matrix products), outside the kernels.
+# The same operations in the same order (no fastmath, so no fused multiply-adds), but for
+# the context's sums over countries (`context_kernel`).
 
 
-def weighted_reference(affinity: np.ndarray, cap: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """(len(rows), N) affinity of each row's country x the others' capability, 0 for itself."""
-    weighted = affinity[rows] * cap[None, :]
-    weighted[np.arange(len(rows)), rows] = 0.0  # not oneself
-    return weighted
-
-
-@njit(cache=True, nogil=True)
-def weighted_kernel(affinity, cap, rows):
-    """`weighted_reference` row by row."""
-    n = len(cap)
-    weighted = np.empty((len(rows), n))
-    for k in range(len(rows)):
-        i = rows[k]
-        for j in range(n):
-            weighted[k, j] = affinity[i, j] * cap[j]
-        weighted[k, i] = 0.0
-    return weighted
-
-
-def context_reference(gain, with_bloc, total, bloc_cap, centre_sum, cap, members, gdp, ideal):
-    """The context's (n, B) terms from its sums over countries; `context_kernel` the same.
+def context_reference(affinity, two_way, cap, gdp, ideal, bloc, n_blocs, rows):
+    """The alignment context's (n, B) terms in numpy; `context_kernel` computes the same.
 
     Args:
-        gain: (n, B) capability-weighted affinity to each bloc's members (oneself excluded).
-        with_bloc: (n, B) two-way trade with each bloc's members.
-        total: (n,) two-way trade with everyone.
-        bloc_cap: (B,) each bloc's capability.
-        centre_sum: (B,) each bloc's capability-weighted sum of ideal points.
-        cap: (n,) the rows' capability.
-        members: (n, B) the rows' membership (0/1).
-        gdp: (n,) the rows' GDP.
-        ideal: (n,) the rows' ideal point.
+        affinity: (N, N) affinity.
+        two_way: (N, N) two-way trade (zero diagonal).
+        cap: (N,) capability.
+        gdp: (N,) GDP.
+        ideal: (N,) ideal points.
+        bloc: (N,) each country's bloc (-1: none), below `n_blocs`.
+        n_blocs: The number of blocs B.
+        rows: (n,) the countries whose view is wanted.
 
     Returns:
-        affinity_to_bloc, trade_share, trade_exposure, ideology_gap, each (n, B).
+        terms: (5, n, B) affinity_to_bloc, trade_share, trade_exposure, ideology_gap,
+            landscape_gain (see `AlignmentContext`); bloc_capability: (B,).
     """
-    others = bloc_cap - cap[:, None] * members
+    members = membership_matrix(bloc, n_blocs)
+    weighted = affinity[rows] * cap[None, :]
+    weighted[np.arange(len(rows)), rows] = 0.0  # not oneself
+    gain = bloc_sums(weighted, members)
+    with_bloc = bloc_sums(two_way[rows], members)  # the diagonal is zero: others only
+    total = two_way[rows].sum(axis=1)[:, None]
+    bloc_cap = cap @ members
+    others = bloc_cap - cap[rows, None] * members[rows]
     affinity_to_bloc = np.divide(gain, others, out=np.zeros_like(gain), where=others > 0)
-    total = total[:, None]
     trade_share = np.divide(with_bloc, total, out=np.zeros_like(gain), where=total > 0)
+    centre_sum = (cap * ideal) @ members
     centre = np.divide(centre_sum, bloc_cap, out=np.zeros_like(bloc_cap), where=bloc_cap > 0)
-    ideology_gap = np.abs(ideal[:, None] - centre[None, :])
-    return affinity_to_bloc, trade_share, with_bloc / gdp[:, None], ideology_gap
+    ideology_gap = np.abs(ideal[rows, None] - centre[None, :])
+    trade_exposure = with_bloc / gdp[rows, None]
+    terms = np.array([affinity_to_bloc, trade_share, trade_exposure, ideology_gap, gain])
+    return terms, bloc_cap
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _four_row_totals(matrix, rows):
+    """The sums of four rows of `matrix`, each in two interleaved partial sums."""
+    i0, i1, i2, i3 = rows
+    even0 = even1 = even2 = even3 = odd0 = odd1 = odd2 = odd3 = 0.0
+    n = matrix.shape[1]
+    for j in range(n // 2):
+        even0 += matrix[i0, 2 * j]
+        odd0 += matrix[i0, 2 * j + 1]
+        even1 += matrix[i1, 2 * j]
+        odd1 += matrix[i1, 2 * j + 1]
+        even2 += matrix[i2, 2 * j]
+        odd2 += matrix[i2, 2 * j + 1]
+        even3 += matrix[i3, 2 * j]
+        odd3 += matrix[i3, 2 * j + 1]
+    if n % 2:
+        even0 += matrix[i0, n - 1]
+        even1 += matrix[i1, n - 1]
+        even2 += matrix[i2, n - 1]
+        even3 += matrix[i3, n - 1]
+    return even0 + odd0, even1 + odd1, even2 + odd2, even3 + odd3
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _four_row_sums(affinity, two_way, rows, members, member_cap, lo, hi, sums):
+    """`sums` plus four rows' sums over members[lo:hi] of affinity x capability and trade.
+
+    `sums`: (g0, g1, g2, g3, t0, t1, t2, t3), the rows' sums so far, added to in member order.
+    `members` and `lo`, `hi` are unsigned, which spares the compiled loop numba's checks for
+    negative indices.
+    """
+    i0, i1, i2, i3 = rows
+    g0, g1, g2, g3, t0, t1, t2, t3 = sums
+    for p in range(lo, hi):
+        j, c = members[p], member_cap[p]
+        g0 += affinity[i0, j] * c
+        g1 += affinity[i1, j] * c
+        g2 += affinity[i2, j] * c
+        g3 += affinity[i3, j] * c
+        t0 += two_way[i0, j]
+        t1 += two_way[i1, j]
+        t2 += two_way[i2, j]
+        t3 += two_way[i3, j]
+    return g0, g1, g2, g3, t0, t1, t2, t3
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def context_kernel(gain, with_bloc, total, bloc_cap, centre_sum, cap, members, gdp, ideal):
-    """`context_reference` country by country."""
-    n, n_blocs = gain.shape
-    centre = np.zeros(n_blocs)
+def context_kernel(affinity, two_way, cap, gdp, ideal, bloc, n_blocs, rows):
+    """`context_reference` in one pass over the rows' affinity and trade with each bloc.
+
+    Each bloc's members are listed once, in country order; the rows are taken four at a
+    time (so each member's index and capability are read once for four rows), and a row's
+    sums over a bloc's members leave out the row's own country. The reference's sums are
+    matrix products (BLAS: the sums over each bloc's members of affinity x capability and
+    of trade, the blocs' capability and capability-weighted ideal points) and numpy's row
+    sum (the total trade); here they are added in another order (country order, the total
+    in two interleaved partial sums), so they agree with the reference within 1e-12 of the
+    sum of their terms' absolute values, and so do the terms made of them (for trade and
+    capability, which are not negative, 1e-12 relative); the rest is the same arithmetic.
+    """
+    n, n_rows = len(cap), len(rows)
+    # each bloc's members in country order: members[start[b]:start[b + 1]]; at[j]: where j is
+    start = np.zeros(n_blocs + 1, np.uint64)
+    for j in range(n):
+        if bloc[j] >= 0:
+            start[bloc[j] + 1] += 1
     for b in range(n_blocs):
-        if bloc_cap[b] > 0:
-            centre[b] = centre_sum[b] / bloc_cap[b]
-    affinity_to_bloc = np.zeros((n, n_blocs))
-    trade_share = np.zeros((n, n_blocs))
-    trade_exposure = np.empty((n, n_blocs))
-    ideology_gap = np.empty((n, n_blocs))
-    for i in range(n):
+        start[b + 1] += start[b]
+    members, member_cap = np.empty(start[n_blocs], np.uint64), np.empty(start[n_blocs])
+    at, fill = np.empty(n, np.uint64), start[:n_blocs].copy()
+    bloc_cap, centre = np.zeros(n_blocs), np.zeros(n_blocs)
+    for j in range(n):
+        b = bloc[j]
+        if b >= 0:
+            members[fill[b]], member_cap[fill[b]], at[j] = j, cap[j], fill[b]
+            fill[b] += 1
+            bloc_cap[b] += cap[j]
+            centre[b] += cap[j] * ideal[j]
+    for b in range(n_blocs):
+        centre[b] = centre[b] / bloc_cap[b] if bloc_cap[b] > 0 else 0.0
+
+    gain, trade, total = np.empty((n_rows, n_blocs)), np.empty((n_rows, n_blocs)), np.empty(n_rows)
+    own = np.empty(4, np.uint64)
+    for k in range(0, n_rows, 4):  # four rows (the last one repeated to fill a block)
+        block = (
+            rows[k],
+            rows[min(k + 1, n_rows - 1)],
+            rows[min(k + 2, n_rows - 1)],
+            rows[min(k + 3, n_rows - 1)],
+        )
+        totals = _four_row_totals(two_way, block)
         for b in range(n_blocs):
-            others = bloc_cap[b] - cap[i] * members[i, b]
+            # the rows' own places among b's members, in order (each left out of its row)
+            places = 0
+            for i in block:
+                if bloc[i] == b:
+                    place, q = at[i], places
+                    while q > 0 and own[q - 1] > place:  # insertion sort
+                        own[q] = own[q - 1]
+                        q -= 1
+                    own[q] = place
+                    places += 1
+            sums = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            cursor = start[b]
+            for q in range(places):
+                if own[q] < cursor:
+                    continue  # a repeated row
+                sums = _four_row_sums(
+                    affinity, two_way, block, members, member_cap, cursor, own[q], sums
+                )
+                # a row's own country: the other rows' terms only
+                j, c = members[own[q]], member_cap[own[q]]
+                g0, g1, g2, g3, t0, t1, t2, t3 = sums
+                if j != block[0]:
+                    g0, t0 = g0 + affinity[block[0], j] * c, t0 + two_way[block[0], j]
+                if j != block[1]:
+                    g1, t1 = g1 + affinity[block[1], j] * c, t1 + two_way[block[1], j]
+                if j != block[2]:
+                    g2, t2 = g2 + affinity[block[2], j] * c, t2 + two_way[block[2], j]
+                if j != block[3]:
+                    g3, t3 = g3 + affinity[block[3], j] * c, t3 + two_way[block[3], j]
+                sums = (g0, g1, g2, g3, t0, t1, t2, t3)
+                cursor = own[q] + 1
+            sums = _four_row_sums(
+                affinity, two_way, block, members, member_cap, cursor, start[b + 1], sums
+            )
+            for r in range(min(4, n_rows - k)):
+                gain[k + r, b], trade[k + r, b] = sums[r], sums[4 + r]
+        for r in range(min(4, n_rows - k)):
+            total[k + r] = totals[r]
+
+    terms = np.zeros((5, n_rows, n_blocs))  # one array: numba returns each at a cost
+    for k in range(n_rows):
+        i = rows[k]
+        for b in range(n_blocs):
+            others = bloc_cap[b] - cap[i] if bloc[i] == b else bloc_cap[b]
             if others > 0:
-                affinity_to_bloc[i, b] = gain[i, b] / others
-            if total[i] > 0:
-                trade_share[i, b] = with_bloc[i, b] / total[i]
-            trade_exposure[i, b] = with_bloc[i, b] / gdp[i]
-            ideology_gap[i, b] = abs(ideal[i] - centre[b])
-    return affinity_to_bloc, trade_share, trade_exposure, ideology_gap
+                terms[0, k, b] = gain[k, b] / others
+            if total[k] > 0:
+                terms[1, k, b] = trade[k, b] / total[k]
+            terms[2, k, b] = trade[k, b] / gdp[i]
+            terms[3, k, b] = abs(ideal[i] - centre[b])
+            terms[4, k, b] = gain[k, b]
+    return terms, bloc_cap
 
 
 def top_threat_reference(threat, affinity_to_bloc, who, non_aligned):
@@ -507,6 +638,166 @@ def top_threat_kernel(threat, affinity_to_bloc, who, non_aligned):
     return scores
 
 
+def friends_reference(affinity, bloc, candidate, threshold):
+    """The non-aligned countries whose affinity to `candidate` is at least `threshold`."""
+    outside = np.flatnonzero(bloc < 0)
+    return outside[(affinity[candidate, outside] >= threshold) & (outside != candidate)]
+
+
+@njit(cache=True, nogil=True)
+def friends_kernel(affinity, bloc, candidate, threshold):
+    """`friends_reference` in one pass over the candidate's row."""
+    friends = np.empty(len(bloc), dtype=np.int64)
+    k = 0
+    for j in range(len(bloc)):
+        if bloc[j] < 0 and affinity[candidate, j] >= threshold and j != candidate:
+            friends[k] = j
+            k += 1
+    return friends[:k]
+
+
+def candidates_reference(capability, bloc, threshold):
+    """The non-aligned countries of at least `threshold` capability, strongest first.
+
+    In the order of numpy's sort of every country by decreasing capability (which decides
+    between equal capabilities).
+    """
+    strong = set(np.flatnonzero((capability >= threshold) & (bloc < 0)).tolist())
+    return np.array([c for c in np.argsort(-capability) if c in strong], dtype=np.int64)
+
+
+@njit(cache=True, nogil=True)
+def candidates_kernel(capability, bloc, threshold):
+    """`candidates_reference` when the candidates' capabilities are distinct.
+
+    Returns:
+        The candidates, and whether two have equal capability (then the order of equals is
+        numpy's sort's: call the reference).
+    """
+    strong = np.flatnonzero((capability >= threshold) & (bloc < 0))
+    candidates = strong[np.argsort(-capability[strong])]
+    for k in range(1, len(candidates)):
+        if capability[candidates[k]] == capability[candidates[k - 1]]:
+            return candidates, True
+    return candidates, False
+
+
+def proposal_reference(affinity, bloc, candidates, start, threshold, followers):
+    """The first candidate from position `start` that can propose a bloc, and its friends.
+
+    A candidate can if it is non-aligned and has at least `followers` friends
+    (`friends_reference`). Returns its position in `candidates` (-1: none) and its friends.
+    """
+    for at in range(start, len(candidates)):
+        if bloc[candidates[at]] >= 0:
+            continue  # it joined a bloc founded by a stronger candidate
+        friends = friends_reference(affinity, bloc, candidates[at], threshold)
+        if len(friends) >= followers:
+            return at, friends
+    return -1, np.empty(0, dtype=np.int64)
+
+
+@njit(cache=True, nogil=True)
+def proposal_kernel(affinity, bloc, candidates, start, threshold, followers):
+    """`proposal_reference` (its friends by `friends_kernel`)."""
+    return _proposal(affinity, bloc, candidates, start, threshold, followers)
+
+
+@njit(cache=True, nogil=True)
+def _proposal(affinity, bloc, candidates, start, threshold, followers):
+    """`proposal_kernel`'s loop (which `first_proposal_kernel` calls too)."""
+    for at in range(start, len(candidates)):
+        if bloc[candidates[at]] >= 0:
+            continue
+        friends = friends_kernel(affinity, bloc, candidates[at], threshold)
+        if len(friends) >= followers:
+            return at, friends
+    return -1, np.empty(0, dtype=np.int64)
+
+
+def first_proposal_reference(affinity, bloc, capability, min_capability, threshold, followers):
+    """`candidates_reference`, then `proposal_reference` from the first candidate.
+
+    Returns:
+        The candidates, False, the first proposer's position (-1: none) and its friends.
+    """
+    candidates = candidates_reference(capability, bloc, min_capability)
+    return (
+        candidates,
+        False,
+        *proposal_reference(affinity, bloc, candidates, 0, threshold, followers),
+    )
+
+
+@njit(cache=True, nogil=True)
+def first_proposal_kernel(affinity, bloc, capability, min_capability, threshold, followers):
+    """`first_proposal_reference` in one call: `candidates_kernel`, then `proposal_kernel`'s.
+
+    When two candidates have equal capability (the second result True) no proposal is
+    sought (the position is -1): the caller orders the candidates by the reference.
+    """
+    candidates, tied = candidates_kernel(capability, bloc, min_capability)
+    if tied:
+        return candidates, True, -1, np.empty(0, dtype=np.int64)
+    at, friends = _proposal(affinity, bloc, candidates, 0, threshold, followers)
+    return candidates, False, at, friends
+
+
+def decide_reference(scores, bonus, noise, noise_scale, bloc, switching_cost, active, leaders):
+    """`align`'s choice in numpy: each country's new bloc (N,); `decide_kernel` the same.
+
+    Args:
+        scores: (N, B + 1) the strategies' scores (`scores_of`), added to in place.
+        bonus: (N, B + 1) the great powers' offers.
+        noise: (N, B + 1) Gumbel draws.
+        noise_scale: Their scale (`choice_noise`).
+        bloc: (N,) the current blocs (-1: none), kept at `switching_cost`.
+        switching_cost: The bonus of the current option.
+        active: (B,) whether each bloc is active; its leader (`leaders`, (B,)) stays in it.
+        leaders: (B,) each bloc's leader.
+    """
+    scores += bonus
+    chosen = choose_reference(scores, bloc + 1, switching_cost, noise_scale * noise) - 1
+    for b, (is_active, leader) in enumerate(zip(active, leaders, strict=True)):
+        if is_active:
+            chosen[leader] = b
+    return chosen
+
+
+@njit(cache=True, nogil=True)
+def decide_kernel(scores, bonus, noise, noise_scale, bloc, switching_cost, active, leaders):
+    """`decide_reference` country by country (as `choose_kernel`); `scores` is left as it was."""
+    n, n_options = scores.shape
+    chosen = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        best, top = 0, np.nan
+        current = bloc[i] + 1
+        for c in range(n_options):
+            total = (scores[i, c] + bonus[i, c]) + noise_scale * noise[i, c]
+            if c == current:
+                total += switching_cost
+            if c == 0 or total > top or (total != total and top == top):
+                best, top = c, total
+        chosen[i] = best - 1
+    for b in range(len(leaders)):
+        if active[b]:
+            chosen[leaders[b]] = b
+    return chosen
+
+
+def place_reference(scores, who, values):
+    """scores[who] = values (in place); `place_kernel` the same (values (len(who), B + 1))."""
+    scores[who] = values
+
+
+@njit(cache=True, nogil=True)
+def place_kernel(scores, who, values):
+    """`place_reference` row by row."""
+    for k in range(len(who)):
+        for c in range(scores.shape[1]):
+            scores[who[k], c] = values[k, c]
+
+
 def choose_reference(scores, current, switching_cost, noise):
     """`choose` in numpy; `choose_kernel` computes the same."""
     total = scores + noise
@@ -531,23 +822,21 @@ def choose_kernel(scores, current, switching_cost, noise):
     return chosen
 
 
-def bar_reference(
-    scores, rows, own, exposure, weight, active, leaders, rivalry, power_rows, power_bloc
-):
+def bar_reference(scores, rows, bloc, exposure, weight, active, leaders, rivalry, power_rows):
     """The exit cost and the barred options of `scores_of`, in place; `bar_kernel` the same.
 
     Args:
         scores: (n, B + 1) the strategies' scores of the countries `rows`.
         rows: (n,) the countries.
-        own: (n,) their bloc (-1: none).
-        exposure: (n, B) their trade exposure to each bloc.
+        bloc: (N,) every country's bloc (-1: none).
+        exposure: (n, B) the rows' trade exposure to each bloc.
         weight: The interdependence weight.
         active: (B,) whether each bloc is active.
         leaders: (B,) each bloc's leader (-1: none).
         rivalry: (N, N) rivalries.
         power_rows: The great powers.
-        power_bloc: (len(power_rows),) their bloc (-1: none).
     """
+    own, power_bloc = bloc[rows], bloc[power_rows]
     members = np.flatnonzero(own >= 0)
     scores[members, own[members] + 1] += weight * exposure[members, own[members]]
     scores[:, 1:][:, ~active] = -np.inf
@@ -565,21 +854,21 @@ def bar_reference(
 
 
 @njit(cache=True, nogil=True)
-def bar_kernel(
-    scores, rows, own, exposure, weight, active, leaders, rivalry, power_rows, power_bloc
-):
+def bar_kernel(scores, rows, bloc, exposure, weight, active, leaders, rivalry, power_rows):
     """`bar_reference` country by country."""
     n_blocs = len(leaders)
     for i in range(len(rows)):
-        if own[i] >= 0:
-            scores[i, own[i] + 1] += weight * exposure[i, own[i]]
+        own = bloc[rows[i]]
+        if own >= 0:
+            scores[i, own + 1] += weight * exposure[i, own]
         for b in range(n_blocs):
             if not active[b] or (leaders[b] >= 0 and rivalry[rows[i], leaders[b]] > 0):
                 scores[i, 1 + b] = -np.inf
     for k in range(len(power_rows)):
         for i in range(len(rows)):
             if rows[i] == power_rows[k]:
+                power_bloc = bloc[power_rows[k]]
                 for b in range(n_blocs):
-                    if leaders[b] != power_rows[k] and b != power_bloc[k]:
+                    if leaders[b] != power_rows[k] and b != power_bloc:
                         scores[i, 1 + b] = -np.inf
                 break

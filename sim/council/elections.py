@@ -26,6 +26,7 @@ Guatemala and Venezuela).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -161,9 +162,10 @@ def standing(
 ) -> np.ndarray:
     """Each state's standing as a candidate this year (N,), noise included.
 
-    Computed by `standing_kernel`, the same numbers as `standing_reference`.
+    Computed by `standing_kernel`, the same numbers as `standing_reference`; the mean and SD
+    of log population as numpy's `mean` and `std` compute them (`mean_and_sd`).
     """
-    mean, sd = log_population.mean(), log_population.std() or 1.0
+    mean, sd = mean_and_sd(log_population)
     gumbel = rng.gumbel(size=len(log_population))
     return standing_kernel(
         log_population,
@@ -177,6 +179,20 @@ def standing(
         rules.rotation_horizon,
         rules.candidacy_noise,
     )
+
+
+def mean_and_sd(values: np.ndarray) -> tuple[float, float]:
+    """`values.mean()` and `values.std() or 1.0`, the same floats with less overhead.
+
+    numpy's own steps: the mean is the sum over the count, the SD the root of the summed
+    squared deviations over the count (the same `np.add.reduce`, so the same pairwise sums;
+    a square root is correctly rounded in `math` as in numpy).
+    """
+    n = len(values)
+    mean = np.add.reduce(values) / n
+    deviation = values - mean
+    np.multiply(deviation, deviation, out=deviation)
+    return mean, math.sqrt(np.add.reduce(deviation) / n) or 1.0
 
 
 def standing_reference(
@@ -244,6 +260,74 @@ def best_standing_kernel(score, eligible, count):
     return best[:filled]
 
 
+def blocked_reference(
+    n: int, seats: np.ndarray, permanent_rows: np.ndarray, pending: np.ndarray
+) -> np.ndarray:
+    """(n,) bool: the states that may not stand (seated, permanent, or elected already).
+
+    `seats` -1 is an empty seat. `blocked_kernel` computes the same.
+    """
+    blocked = np.zeros(n, bool)
+    blocked[seats[seats >= 0]] = True  # no immediate re-election, no double seat
+    blocked[permanent_rows] = True
+    blocked[pending] = True
+    return blocked
+
+
+@njit(cache=True, nogil=True)
+def blocked_kernel(n, seats, permanent_rows, pending):
+    """`blocked_reference` row by row."""
+    blocked = np.zeros(n, dtype=np.bool_)
+    for rows in (seats, permanent_rows, pending):
+        for i in rows:
+            if i >= 0:
+                blocked[i] = True
+    return blocked
+
+
+def candidates_reference(
+    score: np.ndarray,
+    blocked: np.ndarray,
+    group_code: np.ndarray,
+    group: int,
+    arab: np.ndarray,
+    reserved: bool,
+    count: int,
+) -> np.ndarray:
+    """Rows of the `count` best eligible states for a seat, best first.
+
+    Eligible: not `blocked` and of the seat's group (`group_code == group`; `group` -1: any
+    state); only Arab states (`arab`) for the `reserved` Arab swing seat, if one is
+    eligible; any state not blocked if none is eligible. `candidates_kernel` computes the
+    same.
+    """
+    eligible = ~blocked & ((group_code == group) if group >= 0 else True)
+    if reserved and (eligible & arab).any():
+        eligible &= arab
+    if not eligible.any():  # the group is exhausted: any state may stand
+        eligible = ~blocked
+    return best_standing_reference(score, eligible, count)
+
+
+@njit(cache=True, nogil=True)
+def candidates_kernel(score, blocked, group_code, group, arab, reserved, count):
+    """`candidates_reference` in one pass over the states (then `best_standing_kernel`)."""
+    n = len(score)
+    eligible = np.empty(n, dtype=np.bool_)
+    any_eligible, any_arab = False, False
+    for i in range(n):
+        eligible[i] = not blocked[i] and (group < 0 or group_code[i] == group)
+        any_eligible |= eligible[i]
+        any_arab |= eligible[i] and arab[i]
+    if reserved and any_arab:
+        for i in range(n):
+            eligible[i] = eligible[i] and arab[i]
+    elif not any_eligible:
+        for i in range(n):
+            eligible[i] = not blocked[i]
+    return best_standing_kernel(score, eligible, count)
+
+
 def ballot(
     affinity: np.ndarray,
     candidates: np.ndarray,
@@ -251,6 +335,9 @@ def ballot(
     rng: np.random.Generator,
 ) -> tuple[int, int]:
     """Repeated General Assembly ballots for one seat.
+
+    Each ballot draws the members' noise (N, candidates) flat (the same draws, row by row)
+    and counts it in `ballot_round_kernel`; the same draws and result as `ballot_reference`.
 
     Args:
         affinity: (N, N) affinity; every row is a voting member of the Assembly.
@@ -261,6 +348,30 @@ def ballot(
     Returns:
         (winner's row, or -1 if no candidate reached two thirds; ballots held).
     """
+    order = np.asarray(candidates, dtype=np.int64)
+    if not len(order):
+        raise ValueError("ballot: no candidate stands")
+    n_members = affinity.shape[0]
+    for round_ in range(1, rules.max_ballots + 1):
+        k = len(order)
+        noise = rng.logistic(size=n_members * k)
+        leader, weakest = ballot_round_kernel(
+            affinity, order, noise, rules.ga_noise, rules.write_in_threshold
+        )
+        if leader >= 0:
+            return int(order[leader]), round_
+        if k > 1:  # a clean slate stands again
+            order = order[np.arange(k) != weakest]
+    return -1, rules.max_ballots
+
+
+def ballot_reference(
+    affinity: np.ndarray,
+    candidates: np.ndarray,
+    rules: ElectionRules,
+    rng: np.random.Generator,
+) -> tuple[int, int]:
+    """`ballot` ballot by ballot in Python (`ballot_votes_kernel` for each count)."""
     standing_order = [int(c) for c in candidates]
     n_members = affinity.shape[0]
     for round_ in range(1, rules.max_ballots + 1):
@@ -314,3 +425,23 @@ def ballot_votes_kernel(affinity, candidates, noise, ga_noise, write_in_threshol
         if liked > write_in_threshold:
             votes[best] += 1
     return votes
+
+
+@njit(cache=True, nogil=True)
+def ballot_round_kernel(affinity, candidates, noise, ga_noise, write_in_threshold):
+    """One ballot of `ballot_reference` from its noise: (winner, weakest) among `candidates`.
+
+    `noise`: the members' noise (N, candidates), flat in row order. The winner: the first of
+    the most voted (as `argmax`) if it has two thirds of the members' votes, else -1; the
+    weakest: the first of the least voted.
+    """
+    noise = noise.reshape((affinity.shape[0], len(candidates)))
+    votes = ballot_votes_kernel(affinity, candidates, noise, ga_noise, write_in_threshold)
+    leader, weakest = 0, 0
+    for k in range(1, len(votes)):
+        if votes[k] > votes[leader]:
+            leader = k
+        if votes[k] < votes[weakest]:
+            weakest = k
+    won = 3 * votes[leader] >= 2 * affinity.shape[0]
+    return (leader if won else -1), weakest

@@ -53,9 +53,14 @@ own draws do not depend on the Council's and a year's draws do not depend on ear
 (common random numbers across parameter values; same seed, same results).
 
 Speed: the work over drafts and members (the agenda from its draws, support, votes, the
-tallies, co-voting) and the election's standing and ranking run in numba kernels
-(`*_kernel`), each the same numbers, bit for bit, as the plain-numpy reference beside it
-(`*_reference`; `tests/test_council_speed.py`); the random draws stay numpy's, in their order.
+tallies, co-voting) and the election's standing, candidates and ballot counts run in numba
+kernels (`*_kernel`), each the same numbers, bit for bit, as the plain-numpy reference beside
+it (`*_reference`; `tests/test_council_speed.py`). The year's votes are one kernel
+(`year_votes_kernel`, the others in turn) on every draw of the year made first
+(`Council._year_draws`), beside the step-by-step `Council._vote_agenda_reference`; the
+election beside `Council._elect_reference`. The random draws stay numpy's generator calls,
+the same draws in the same order (array draws of one distribution where single draws
+followed each other: the same values); the year's two generators are made together.
 
 Entry point: `hold_council(model)`, the Council's phase of the year.
 """
@@ -77,7 +82,10 @@ from sim.council.elections import (
     ElectionRules,
     arab_swing_group,
     ballot,
+    ballot_reference,
     best_standing_kernel,
+    blocked_kernel,
+    candidates_kernel,
     cohort_of,
     elected_allocation,
     standing,
@@ -106,6 +114,7 @@ AGENDA_COUNTRIES = (
 )  # fmt: skip
 #: The named bloc groups reported as sponsors; any other active bloc is "other".
 SPONSOR_GROUPS = ("West", "Eurasia", "other", "nonaligned")
+_N_SPONSOR_GROUPS = len(SPONSOR_GROUPS)
 _SPONSOR_OUTCOME_NAMES = tuple(f"sponsor_success_{name}" for name in SPONSOR_GROUPS)
 #: Year to which permanent terms are set (they never end).
 PERMANENT_TERM = 10**6
@@ -139,9 +148,7 @@ def hold_council(model) -> None:
     if model.council is None:
         return
     model.council_outcomes = model.council.session(model)
-    record = model.council.drafts[-1]
-    seats, votes = record["seats"], record["votes"]
-    model._covoting = (seats, covoting_kernel(votes)) if len(votes) else None
+    model._covoting = model.council._covoting
 
 
 def covoting_reference(votes: np.ndarray) -> np.ndarray:
@@ -313,6 +320,7 @@ class Council:
         self._penholder_rows = np.array([row[c] for c in penholders if c in row], dtype=int)
         self._is_penholder = np.zeros(len(self._iso3), bool)
         self._is_penholder[self._penholder_rows] = True
+        self._penholder_set = set(self._penholder_rows.tolist())
         agenda_rows = [row[c] for c in agenda if c in row] or list(range(len(self._iso3)))
         self._agenda_weight = np.zeros(len(self._iso3))
         self._agenda_weight[agenda_rows] = 1.0
@@ -322,6 +330,9 @@ class Council:
         self.conflict_agenda_weight = max(float(conflict_agenda_weight), 0.0)
         self._subjects_key = None  # the conflicts the subject distribution was built for
         self._group_members = {g: self._group == g for g in np.unique(self._group)}
+        # each state's group as a code (`candidates_kernel`), and each group's code
+        self._group_codes = {g: k for k, g in enumerate(self._group_members)}
+        self._group_code = np.array([self._group_codes[g] for g in self._group], dtype=np.int64)
         self._pacts = _alliance_matrix(model.world, len(self._iso3)) if patron_pacts else None
 
         self._init_permanent(model, row, permanent)
@@ -339,6 +350,8 @@ class Council:
         self.drafts: list[dict[str, np.ndarray]] = []
         self.elections: list[dict] = []
         self._draft_count = 0
+        self._covoting = None  # (seats, co-voting) of the last session, None without drafts
+        self._bloc_names = None  # the blocs `_sponsor_group_of_bloc` was built for
         for year, slots in sorted(self._unfilled.items()):
             self._elect(model, year, slots, install=True)
         del self._unfilled
@@ -410,10 +423,84 @@ class Council:
         self._pending: dict[int, int] = {}
         self._elected_in: set[int] = set()
 
-    def _elect(self, model, year: int, slots: list[int], install: bool = False) -> None:
-        """Hold the election of `year` for the given elected slots."""
+    def _elect(
+        self,
+        model,
+        year: int,
+        slots: list[int],
+        install: bool = False,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        """Hold the election of `year` for the given elected slots.
+
+        `rng`: the election's generator, `_stream(year, _ELECTION)` (None: made here). The
+        states that may not stand (`blocked_kernel`), then each slot in turn: its three best
+        eligible states in standing (`candidates_kernel`), one draw for a contested seat
+        (two candidates), then the ballots (`ballot`). The same draws in the same order, and
+        the same winners, as `_elect_reference`.
+        """
         rules = self.election_rules
-        rng = self._stream(year, _ELECTION)
+        rng = self._stream(year, _ELECTION) if rng is None else rng
+        score = standing(
+            np.log(np.asarray(model.population, dtype=float)), self._last_term_end, year, rules, rng
+        )
+        pending = (
+            np.array(list(self._pending.values()), dtype=np.int64) if self._pending else _NO_ROWS
+        )
+        blocked = blocked_kernel(len(self._iso3), self.seats, self._permanent_rows, pending)
+        arab_group = arab_swing_group(year) if self.rule.elected_seats in (6, 10, 14) else None
+        arab_slot = next((s for s in slots if self.seat_group[s] == arab_group), None)
+        affinity, codes, elections = model.affinity, self._group_codes, self.elections
+        for slot in slots:
+            group = self.seat_group[slot]
+            reserved = slot == arab_slot
+            ranked = candidates_kernel(
+                score,
+                blocked,
+                self._group_code,
+                codes.get(group, len(codes)) if group else -1,
+                self._arab,
+                reserved,
+                3,  # two candidates, then the next in standing if they withdraw
+            )
+            contested = rng.random() < rules.contested_share and len(ranked) > 1
+            candidates = ranked[: 2 if contested else 1]
+            winner, ballots = ballot(affinity, candidates, rules, rng)
+            if winner < 0:  # the candidates withdraw for the next state in standing
+                rest = ranked[len(candidates) :]
+                winner = int(rest[0] if len(rest) else candidates[0])
+            blocked[winner] = True
+            self._last_term_end[winner] = year + 2
+            elections.append(
+                {
+                    "year": year,
+                    "seat": int(slot),
+                    "group": group,
+                    "arab_seat": bool(reserved),
+                    "iso3": self._iso3[winner],
+                    "term_start": year + 1,
+                    "term_end": year + 2,
+                    "candidates": len(candidates),
+                    "ballots": ballots,
+                }
+            )
+            if install:
+                self.seats[slot] = winner
+            else:
+                self._pending[slot] = winner
+        self._elected_in.add(year)
+
+    def _elect_reference(
+        self,
+        model,
+        year: int,
+        slots: list[int],
+        install: bool = False,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        """`_elect` step by step (`ballot_reference`, the eligible states in numpy)."""
+        rules = self.election_rules
+        rng = self._stream(year, _ELECTION) if rng is None else rng
         score = standing(
             np.log(np.asarray(model.population, dtype=float)), self._last_term_end, year, rules, rng
         )
@@ -435,7 +522,7 @@ class Council:
             ranked = best_standing_kernel(score, eligible, 3)
             contested = rng.random() < rules.contested_share and len(ranked) > 1
             candidates = ranked[: 2 if contested else 1]
-            winner, ballots = ballot(model.affinity, candidates, rules, rng)
+            winner, ballots = ballot_reference(model.affinity, candidates, rules, rng)
             if winner < 0:  # the candidates withdraw for the next state in standing
                 rest = ranked[len(candidates) :]
                 winner = int(rest[0] if len(rest) else candidates[0])
@@ -468,7 +555,7 @@ class Council:
     def _advance(self, model, year: int) -> None:
         """Seat the Council of `year`: outgoing members leave, those elected take office."""
         while self.council_year < year:
-            leaving = [int(s) for s in np.flatnonzero(self.term_end == self.council_year)]
+            leaving = (self.term_end == self.council_year).nonzero()[0].tolist()
             if leaving and self.council_year not in self._elected_in:
                 self._elect(model, self.council_year, leaving)  # a skipped year's election
             for slot in leaving:
@@ -492,21 +579,28 @@ class Council:
         """
         year = int(model.year)
         self._advance(model, year)
-        outcomes = self._vote_agenda(model, year)
-        ending = [int(s) for s in np.flatnonzero(self.term_end == year)]
-        if ending and year not in self._elected_in:
-            self._elect(model, year, ending)
+        ending = (self.term_end == year).nonzero()[0].tolist()
+        elect = bool(ending) and year not in self._elected_in
+        # the year's two generators made together (the second costs less after the first)
+        agenda_rng = self._stream(year, _AGENDA)
+        election_rng = self._stream(year, _ELECTION) if elect else None
+        outcomes = self._vote_agenda(model, year, agenda_rng)
+        if elect:
+            self._elect(model, year, ending, rng=election_rng)
         return outcomes
 
     def _stream(self, year: int, purpose: int) -> np.random.Generator:
-        """A generator of its own for this year's agenda and votes, or its election."""
+        """A generator of its own for this year's agenda and votes, or its election.
+
+        `Generator(PCG64(seed))`: what `default_rng(seed)` makes, without its checks.
+        """
         count = self._streams.get((year, purpose), 0)
         self._streams[(year, purpose)] = count + 1
         key = (*self._seed.spawn_key, _STREAM_TAG, int(year), purpose, count)
         seed = np.random.SeedSequence(
             self._seed.entropy, spawn_key=key, pool_size=self._seed.pool_size
         )
-        return np.random.default_rng(seed)
+        return np.random.Generator(np.random.PCG64(seed))
 
     def _support_and_costs(self, model, agenda: dict[str, np.ndarray]):
         """Noise-free latent support and lone-veto costs c_id, both (drafts, seats).
@@ -764,8 +858,175 @@ class Council:
         votes = self._code(support, sponsor_seat[rows], cost[rows])
         return votes, _adopted(self.rule, votes), _vetoed_by(self.rule, votes)
 
-    def _vote_agenda(self, model, year: int) -> dict[str, float]:
-        rng = self._stream(year, _AGENDA)
+    def _vote_agenda(
+        self, model, year: int, rng: np.random.Generator | None = None
+    ) -> dict[str, float]:
+        """Draw, vote and record the year's agenda; the year's outcomes.
+
+        `rng`: the year's generator, `_stream(year, _AGENDA)` (None: made here).
+
+        Every draw of the year first (`_year_draws`: the same draws whatever the votes), then
+        the drafts, the anticipation, the tabled drafts' votes, the tallies and co-voting in
+        one kernel (`year_votes_kernel`). The same record, outcomes and co-voting, bit for
+        bit, as `_vote_agenda_reference`, which goes through `draw_agenda`, `_decide` and
+        `_outcomes` (and which an affinity matrix not in C order takes).
+        """
+        if not model.affinity.flags.c_contiguous:
+            return self._vote_agenda_reference(model, year, rng)
+        rng = self._stream(year, _AGENDA) if rng is None else rng
+        draws = self._year_draws(rng)
+        rule, w = self.rule, self.weights
+        rows, cdf = self._subject_distribution(model)
+        in_concert, concert_value = self._concert_parties(model)
+        sponsors, penholder, subject, position, passed, vetoes, votes, counts, covoting = (
+            year_votes_kernel(
+                *draws,
+                self._is_penholder,
+                rows,
+                cdf,
+                self.penholder_share,
+                self.issue_share,
+                self.against_share,
+                self.hopeless_draft_share,
+                model.affinity,
+                np.asarray(model.bloc),
+                np.asarray(model.ideal_point, dtype=float),
+                self.seats,
+                self._seat_cost,
+                in_concert,
+                concert_value,
+                _NO_MATRIX if self._pacts is None else self._pacts,
+                w["sponsor"],
+                w["bloc"],
+                w["ideology"],
+                w["subject"],
+                w["patron"],
+                rule.permanent_seats,
+                self.patron_margin,
+                self.yes_cut,
+                self.no_cut,
+                self.joint_veto_share,
+                rule.quota,
+                rule.veto_holders,
+                rule.vetoes_to_block,
+                rule.abstention_counts_against,
+                self._sponsor_group_of_bloc(model),
+                min(5, rule.permanent_seats),  # the P5 sit first
+            )
+        )
+        n = len(passed)
+        seats = self.seats.copy()
+        self.drafts.append(
+            {
+                "year": np.full(n, year),
+                "draft": self._draft_count + np.arange(n),
+                "sponsor": sponsors,
+                "penholder": penholder,
+                "subject": subject,
+                "position": position,
+                "adopted": passed,
+                "vetoes": vetoes,
+                "votes": votes,
+                "seats": seats,
+            }
+        )
+        self._draft_count += n
+        self._covoting = (seats, covoting) if n else None
+        return self._outcome_dict(n, counts.tolist())
+
+    def _year_draws(self, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        """Every draw of the year's votes, in the order of `_vote_agenda_reference`.
+
+        As `draw_agenda` and then `_vote_agenda_reference` draw them, in fewer calls: an
+        array draw of one distribution consumes the stream as the same number of single
+        draws do, so the three consecutive `random(n)` are one `random(3 n)` and the
+        members' noise (n, seats) is drawn flat (tests/test_council_speed.py checks both).
+
+        Returns:
+            The draws `year_votes_kernel` takes: penholder or not, which penholder, which
+            other member, thematic or not, subject, against the subject or not,
+            contentiousness |p|, tabled or not if hopeless (n,) each, and the noise
+            (n, seats).
+        """
+        n = int(rng.poisson(self.drafts_per_year))
+        seats = len(self.seats)
+        held_by_pen = sum(row in self._penholder_set for row in self.seats.tolist())
+        pen_draw = rng.random(n)
+        pen_pick = rng.integers(0, held_by_pen or seats, n)  # as `sponsor_pools_kernel`
+        other_pick = rng.integers(0, seats - held_by_pen or seats, n)
+        uniform = rng.random(3 * n)  # thematic, subject, against: n each
+        contentiousness = rng.beta(*self.position_beta, size=n)
+        table_draw = rng.random(n)
+        noise = rng.logistic(size=n * self.rule.seats).reshape(n, self.rule.seats)
+        return (
+            pen_draw,
+            pen_pick,
+            other_pick,
+            uniform[:n],
+            uniform[n : 2 * n],
+            uniform[2 * n :],
+            contentiousness,
+            table_draw,
+            noise,
+        )
+
+    def _concert_parties(self, model) -> tuple[np.ndarray, float]:
+        """(N,) flags of the concert's parties and w_c s, as `_concert_mask` reads them.
+
+        No concert (strength 0, fewer than two parties or w_c 0): no flags (an empty array).
+        """
+        strength = float(model.concert_strength)
+        parties = np.asarray(model.concert_parties, dtype=int)
+        if strength <= 0 or len(parties) < 2 or self.weights["concert"] <= 0:
+            return _NO_FLAGS, 0.0
+        in_concert = np.zeros(len(self._iso3), bool)
+        in_concert[parties] = True
+        return in_concert, self.weights["concert"] * min(strength, 1.0)
+
+    def _sponsor_group_of_bloc(self, model) -> np.ndarray:
+        """Index in `SPONSOR_GROUPS` of each bloc's group, the non-aligned (bloc -1) last.
+
+        As `_sponsor_groups` reads them; kept while the blocs' names stay the same.
+        """
+        names = tuple(b.name for b in model.blocs)
+        if names != self._bloc_names:
+            groups = [n if n in ("West", "Eurasia", "nonaligned") else "other" for n in names]
+            self._group_of_bloc = np.array(
+                [*(SPONSOR_GROUPS.index(g) for g in groups), SPONSOR_GROUPS.index("nonaligned")]
+            )
+            self._bloc_names = names
+        return self._group_of_bloc
+
+    def _outcome_dict(self, n: int, counts: list[int]) -> dict[str, float]:
+        """The year's outcomes from the counts of `tally_kernel`, packed as `year_votes_kernel`.
+
+        `counts`: drafts vetoed, drafts on which the P5 all vote alike, drafts tabled by
+        sponsor group, drafts adopted by sponsor group, vetoes cast by each veto holder.
+        """
+        n_groups = len(SPONSOR_GROUPS)
+        vetoed, p5_agree = counts[0], counts[1]
+        tabled, won = counts[2 : 2 + n_groups], counts[2 + n_groups : 2 + 2 * n_groups]
+        vetoes_cast = counts[2 + 2 * n_groups :]
+        # a share is a count over a size: the same float as the mean of the flags
+        adopted = sum(won)
+        out: dict[str, float] = {
+            "drafts_tabled": float(n),
+            "resolutions_adopted": float(adopted),
+            "drafts_vetoed": float(vetoed),
+        }
+        for seat, name in enumerate(self._veto_outcome_names):
+            out[name] = float(vetoes_cast[seat])
+        out["adoption_share"] = adopted / n if n else np.nan
+        out["p5_agreement"] = p5_agree / n if n and self.rule.permanent_seats else np.nan
+        for k, name in enumerate(_SPONSOR_OUTCOME_NAMES):
+            out[name] = won[k] / tabled[k] if tabled[k] else np.nan
+        return out
+
+    def _vote_agenda_reference(
+        self, model, year: int, rng: np.random.Generator | None = None
+    ) -> dict[str, float]:
+        """`_vote_agenda` step by step: `draw_agenda`, `_decide`, `_outcomes`, co-voting."""
+        rng = self._stream(year, _AGENDA) if rng is None else rng
         agenda = self.draw_agenda(model, rng)
         n = len(agenda["position"])
         # every draw of the year before any decision: the same draws whatever the votes
@@ -793,6 +1054,7 @@ class Council:
         }
         self._draft_count += n
         self.drafts.append(record)
+        self._covoting = (record["seats"], covoting_kernel(votes)) if n else None
         return self._outcomes(model, record)
 
     def _outcomes(self, model, record: dict[str, np.ndarray]) -> dict[str, float]:
@@ -976,6 +1238,10 @@ def _alliance_matrix(world, n: int) -> np.ndarray | None:
 
 #: The empty matrix a kernel takes for an absent concert or pact matrix.
 _NO_MATRIX = np.zeros((0, 0))
+#: The empty flags `year_votes_kernel` takes for an absent concert.
+_NO_FLAGS = np.zeros(0, dtype=bool)
+#: No rows (no states elected and waiting to take their seats).
+_NO_ROWS = np.zeros(0, dtype=np.int64)
 
 
 def agenda_reference(
@@ -1248,3 +1514,209 @@ def covoting_kernel(votes):
                 same += by_seat[i, d] == by_seat[j, d]
             out[i, j] = out[j, i] = 2.0 * (same / n_drafts) - 1.0
     return out
+
+
+def sponsor_pools_reference(is_penholder, members):
+    """The seats sponsors are drawn from, as `Council.draw_agenda` builds them.
+
+    Returns:
+        The penholders' seats, the other seats (either every seat if it would be empty),
+        whether a penholder sits. `sponsor_pools_kernel` computes the same.
+    """
+    held_by_pen = is_penholder[members]
+    pen_seats = held_by_pen.nonzero()[0]
+    others = (~held_by_pen).nonzero()[0]
+    every = np.arange(len(members))
+    return (
+        pen_seats if len(pen_seats) else every,
+        others if len(others) else every,
+        len(pen_seats) > 0,
+    )
+
+
+@njit(cache=True, nogil=True)
+def sponsor_pools_kernel(is_penholder, members):
+    """`sponsor_pools_reference` seat by seat."""
+    n_seats = len(members)
+    pen_seats = np.empty(n_seats, dtype=np.int64)
+    others = np.empty(n_seats, dtype=np.int64)
+    n_pen, n_other = 0, 0
+    for k in range(n_seats):
+        if is_penholder[members[k]]:
+            pen_seats[n_pen] = k
+            n_pen += 1
+        else:
+            others[n_other] = k
+            n_other += 1
+    every = np.arange(n_seats)
+    return (
+        pen_seats[:n_pen] if n_pen else every,
+        others[:n_other] if n_other else every,
+        n_pen > 0,
+    )
+
+
+@njit(cache=True, nogil=True)
+def concert_kernel(in_concert, members, sponsors, value):
+    """`Council._concert_mask` from the parties' flags (N,): (0, 0) where it is None.
+
+    `value` (w_c s) on (draft, seat) where member and sponsor are distinct parties, 0 else;
+    no flags (an empty array): no concert.
+    """
+    n_drafts, n_seats = len(sponsors), len(members)
+    if len(in_concert) == 0:
+        return np.zeros((0, 0))
+    mask = np.zeros((n_drafts, n_seats))
+    found = False
+    for d in range(n_drafts):
+        if not in_concert[sponsors[d]]:
+            continue
+        for k in range(n_seats):
+            if in_concert[members[k]] and members[k] != sponsors[d]:
+                mask[d, k] = value
+                found = True
+    return mask if found else np.zeros((0, 0))
+
+
+@njit(cache=True, nogil=True)
+def year_votes_kernel(
+    pen_draw,
+    pen_pick,
+    other_pick,
+    issue_draw,
+    subject_draw,
+    sign_draw,
+    contentiousness,
+    table_draw,
+    noise,
+    is_penholder,
+    rows,
+    cdf,
+    penholder_share,
+    issue_share,
+    against_share,
+    hopeless_draft_share,
+    affinity,
+    bloc,
+    ideal,
+    members,
+    seat_cost,
+    in_concert,
+    concert_value,
+    pacts,
+    w_sponsor,
+    w_bloc,
+    w_ideology,
+    w_subject,
+    w_patron,
+    permanent_seats,
+    patron_margin,
+    yes_cut,
+    no_cut,
+    joint_veto_share,
+    quota,
+    veto_holders,
+    vetoes_to_block,
+    abstention_counts_against,
+    group_of_bloc,
+    p5,
+):
+    """The year's votes from its draws (`Council._year_draws`), as `_vote_agenda_reference`.
+
+    The kernels above in the order of `_vote_agenda_reference`: the drafts
+    (`agenda_kernel`), support and veto costs (`concert_kernel`, `support_kernel`), the
+    expected votes without noise, the drafts tabled (those expected to pass, and the
+    others whose tabling draw is below `hopeless_draft_share`), their votes with the
+    members' noise (`decide_kernel`), the tallies (`tally_kernel`, sponsors grouped by
+    `group_of_bloc`, indexed by bloc, the non-aligned last) and co-voting
+    (`covoting_kernel`; (0, 0) without drafts).
+
+    Returns:
+        sponsor rows, penholder, subject, position, adopted (tabled,) each; vetoes and votes
+        (tabled, seats); the counts (drafts vetoed, drafts on which the first `p5` seats
+        vote alike, drafts tabled and adopted by sponsor group, vetoes cast by each veto
+        holder); co-voting (seats, seats).
+    """
+    pool_pen, pool_other, has_penholder = sponsor_pools_kernel(is_penholder, members)
+    sponsor_seat, by_pen, subject, position = agenda_kernel(
+        pen_draw,
+        pen_pick,
+        other_pick,
+        issue_draw,
+        subject_draw,
+        sign_draw,
+        contentiousness,
+        pool_pen,
+        pool_other,
+        has_penholder,
+        rows,
+        cdf,
+        penholder_share,
+        issue_share,
+        against_share,
+    )
+    n = len(sponsor_seat)
+    sponsors = np.empty(n, dtype=members.dtype)
+    for d in range(n):
+        sponsors[d] = members[sponsor_seat[d]]
+    support, cost = support_kernel(
+        affinity,
+        bloc,
+        ideal,
+        members,
+        sponsors,
+        subject,
+        position,
+        seat_cost,
+        concert_kernel(in_concert, members, sponsors, concert_value),
+        pacts,
+        w_sponsor,
+        w_bloc,
+        w_ideology,
+        w_subject,
+        w_patron,
+        permanent_seats,
+        patron_margin,
+    )
+    rule = (yes_cut, no_cut, joint_veto_share, quota, veto_holders, vetoes_to_block)
+    no_noise = np.zeros((0, 0))
+    expected = decide_kernel(
+        support, no_noise, cost, np.arange(n), sponsor_seat, *rule, abstention_counts_against
+    )[1]
+    n_tabled = 0
+    for d in range(n):
+        n_tabled += expected[d] or table_draw[d] < hopeless_draft_share
+    tabled = np.empty(n_tabled, dtype=np.int64)
+    t = 0
+    for d in range(n):
+        if expected[d] or table_draw[d] < hopeless_draft_share:
+            tabled[t] = d
+            t += 1
+    votes, adopted, vetoes = decide_kernel(
+        support, noise, cost, tabled, sponsor_seat, *rule, abstention_counts_against
+    )
+    n_groups = _N_SPONSOR_GROUPS
+    group = np.empty(n_tabled, dtype=group_of_bloc.dtype)
+    for t in range(n_tabled):
+        b = bloc[sponsors[tabled[t]]]
+        group[t] = group_of_bloc[b if b >= 0 else b + len(group_of_bloc)]
+    vetoed, vetoes_cast, p5_agree, tabled_by, won_by = tally_kernel(
+        votes, adopted, vetoes, group, n_groups, p5
+    )
+    counts = np.empty(2 + 2 * n_groups + veto_holders, dtype=np.int64)
+    counts[0], counts[1] = vetoed, p5_agree
+    counts[2 : 2 + n_groups] = tabled_by
+    counts[2 + n_groups : 2 + 2 * n_groups] = won_by
+    counts[2 + 2 * n_groups :] = vetoes_cast[:veto_holders]
+    covoting = covoting_kernel(votes) if n_tabled else np.zeros((0, 0))
+    return (
+        sponsors[tabled],
+        by_pen[tabled],
+        subject[tabled],
+        position[tabled],
+        adopted,
+        vetoes,
+        votes,
+        counts,
+        covoting,
+    )
