@@ -160,45 +160,6 @@ def start_economy(
     return start, log_price
 
 
-def log_growth_per_head(
-    start: EconomyStart,
-    relative_income: np.ndarray,
-    years: int,
-    convergence_rate: float,
-    persistence: float,
-) -> np.ndarray:
-    """Real log growth of income per head in the `years`-th simulated year.
-
-    Before trade gains and shocks: mean growth - beta * relative income + residual *
-    persistence^(years - 1).
-
-    Args:
-        start: The growth rule's start.
-        relative_income: Log income per head at PPP relative to the world's mean path (N,).
-        years: 1 in the first simulated year (when growth is the start-year trend).
-        convergence_rate: Beta.
-        persistence: Share of the residual trend kept from one year to the next.
-    """
-    fade = persistence ** (years - 1)
-    return start.mean_growth - convergence_rate * relative_income + start.residual * fade
-
-
-def log_price_level(
-    start: EconomyStart, relative_income: np.ndarray, years: int, half_life: float
-) -> np.ndarray:
-    """Log price level after `years` years: the line at the relative income plus the gap.
-
-    The gap moves from its start value to the country's mean gap with `half_life` years (an
-    infinite half-life keeps the start gap); levels are relative to the numeraire's, whose
-    own stays at its start value.
-    """
-    fade = 0.5 ** (years / half_life) if np.isfinite(half_life) else 1.0
-    line = start.price_line
-    gap = start.price_gap_mean + (start.price_gap - start.price_gap_mean) * fade
-    level = line.intercept + line.slope * relative_income + gap
-    return level - level[start.numeraire] + start.numeraire_log_price
-
-
 def adjust_toward(current: np.ndarray, target: np.ndarray, rate: float) -> np.ndarray:
     """Partial adjustment: move `rate` of the way from `current` to `target`.
 
@@ -343,7 +304,15 @@ def growth_reference(
     price_gap_mean,
     terms,
 ):
-    """The growth rule's arithmetic in numpy (population in place); `growth_kernel` the same.
+    """The growth rule in numpy (population in place); `growth_kernel` the same numbers.
+
+    Real log growth of income per head in the `years`-th simulated year is mean growth -
+    beta x relative income + residual x persistence^(years - 1), plus the change of the gains
+    from trade and the shock; relative income is log income per head at PPP relative to the
+    world's mean path (`relative_income`). The log price level is the price line at the new
+    relative income plus a gap that moves from its start value to the country's mean gap
+    with the price half-life (an infinite half-life keeps the start gap), relative to the
+    numeraire's, whose own stays at its start value.
 
     Args:
         log_income: (N,) log GDP in US$ per head, this year's start.

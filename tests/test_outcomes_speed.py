@@ -80,16 +80,19 @@ class Frozen:
         start = model._economy_start
         years = model.year - model.start_year
         before = economy.relative_income(model, years - 1)
-        per_head = economy.log_growth_per_head(
-            start, before, years, model.convergence_rate, model.growth_persistence
-        )
+        fade = model.growth_persistence ** (years - 1)
+        per_head = start.mean_growth - model.convergence_rate * before + start.residual * fade
         per_head += model._gains_level - model._gains_applied
         model._gains_applied = model._gains_level.copy()
         per_head += model.shock_sd * model.rng.standard_normal(model.n)
         growth = per_head + np.log1p(model._population_growth)
         model._population *= 1.0 + model._population_growth
         after = before + per_head - start.mean_growth
-        log_price = economy.log_price_level(start, after, years, model.price_half_life)
+        half_life, line = model.price_half_life, start.price_line
+        fade = 0.5 ** (years / half_life) if np.isfinite(half_life) else 1.0
+        gap = start.price_gap_mean + (start.price_gap - start.price_gap_mean) * fade
+        level = line.intercept + line.slope * after + gap
+        log_price = level - level[start.numeraire] + start.numeraire_log_price
         model._gdp_usd *= np.exp(growth + log_price - model._log_price)
         model._log_price = log_price
         model._growth = np.expm1(growth)
