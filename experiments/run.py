@@ -289,9 +289,9 @@ def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str
             sinks["votes"] = None  # not made
         tables = run_replicates(kwargs, cfg.steps, cfg.replicates, cfg.seed, progress, sinks, draws)
         model_seconds = time.perf_counter() - start
-        tables["summary"] = summarise(tables["steps"])
+        tables["steps"] = with_parameters(tables["steps"], columns)
+        tables["summary"] = summarise(tables["steps"])  # its parameter columns with it
         for kind in ("steps", "summary"):
-            tables[kind] = with_parameters(tables[kind], columns)
             write_table(tables[kind], out_dir / f"{kind}.parquet")
             files.append(f"{kind}.parquet")
     files += [stream.path.name for stream in streams.values() if stream.written]

@@ -100,11 +100,79 @@ def write_json(path: Path, record: Any) -> None:
 
 
 def write_table(table: pd.DataFrame, path: Path) -> None:
-    """Write a Parquet (or, for a `.csv` path, CSV) table atomically, without its index."""
+    """Write a Parquet (or, for a `.csv` path, CSV) table atomically, without its index.
+
+    The Parquet file is the one `table.to_parquet(path, index=False)` writes, byte for byte
+    (`to_arrow` makes its Arrow table faster); a table with `attrs` is written by pandas.
+    """
     if path.suffix == ".csv":
         atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
-    else:
+    elif table.attrs:  # pandas adds them to the file's metadata
         atomic_write(path, lambda tmp: table.to_parquet(tmp, index=False))
+    else:
+        import pyarrow.parquet as pq
+
+        arrow = to_arrow(table)
+        atomic_write(path, lambda tmp: pq.write_table(arrow, tmp, compression="snappy"))
+
+
+#: The schemas `to_arrow` made, with pandas' metadata, by the columns' names, dtypes and Arrow
+#: types (all that the schema depends on; a process sees a few layouts).
+_SCHEMAS: dict[tuple, Any] = {}
+#: Tables with more rows a column than this go to `pa.Table.from_pandas` (which converts
+#: their columns in threads); the schema is what costs in the small, wide tables of a job.
+_ROWS_A_COLUMN = 100
+
+
+def to_arrow(table: pd.DataFrame):
+    """`pa.Table.from_pandas(table, preserve_index=False)`, made faster for small tables.
+
+    Each column is converted as `from_pandas` converts it (`pa.array(column,
+    from_pandas=True)`; a column of a NumPy dtype as its NumPy values, which is what
+    `pa.array` takes from the Series, without its checks of one); the schema is the one
+    `from_pandas` made for the first table of the same layout (the names, dtypes and Arrow
+    types of the columns, all that its pandas metadata depends on), kept in `_SCHEMAS`.
+    Building that metadata, column by column, is most of the time `from_pandas` takes for a
+    job's `steps` or `summary` (~116 columns, a few rows). Large tables, tables with
+    `attrs`, columns that are not unique strings and columns that do not convert (for
+    `from_pandas`'s error message) take the plain way.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    names = list(table.columns)
+    if (
+        not names
+        or table.attrs
+        or len(table) > _ROWS_A_COLUMN * len(names)
+        or not all(isinstance(name, str) for name in names)
+        or not table.columns.is_unique
+    ):
+        return _from_pandas(table)
+    try:
+        arrays = [
+            pa.array(
+                column.to_numpy() if isinstance(column.dtype, np.dtype) else column,
+                from_pandas=True,
+            )
+            for _, column in table.items()
+        ]
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return _from_pandas(table)  # raises, naming the column
+    layout = (tuple(names), tuple(table.dtypes), tuple(array.type for array in arrays))
+    schema = _SCHEMAS.get(layout)
+    if schema is None:
+        arrow = _from_pandas(table)
+        _SCHEMAS[layout] = arrow.schema
+        return arrow
+    return pa.Table.from_arrays(arrays, schema=schema)  # (their types: the schema's)
+
+
+def _from_pandas(table: pd.DataFrame):
+    """The Arrow table of `pa.Table.from_pandas`, as `DataFrame.to_parquet` makes it (no index)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(table, preserve_index=False)
 
 
 def with_constants(arrow, constants: dict[str, Any]):

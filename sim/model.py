@@ -9,6 +9,7 @@ in `docs/` and `../shared/DESIGN.md`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import math
@@ -182,10 +183,15 @@ def world_terms(world: World, gravity: Gravity) -> dict:
     A sweep builds hundreds of models on one world: they share the country table's columns
     as arrays (`_COLUMNS`), the gravity coefficients anchored to the world
     (`sim.trade.anchored`), the bilateral resistance, proximity and ideological similarity,
-    all read-only (a model copies what it changes). Kept while the world lives.
+    and what the set-up reads from the tables: the country table with the column `allied`
+    (the scenario's mutual-defence allies, which mixed alignment specs can group by), the
+    Global South and BRICS+ flags, the ongoing rival pairs (i < j) and, by start year, the
+    initial blocs (`start_blocs`). All read-only: a model copies what it changes. Kept while
+    the world lives.
 
     Returns:
-        The columns by name, and "gravity", "resistance", "near", "ideology".
+        The columns by name, and "gravity", "resistance", "near", "ideology", "countries",
+        "global_south", "brics_plus", "rivalries", "blocs" (by year).
     """
     terms = _WORLD_TERMS.get(world)
     if terms is None:
@@ -196,6 +202,11 @@ def world_terms(world: World, gravity: Gravity) -> dict:
         terms["effects"] = tuple(_readonly(e) for e in country_effects(terms["iso3"]))
         terms["near"] = _readonly(diplomacy.proximity(world.distance_km))
         terms["ideology"] = _readonly(diplomacy.ideological_similarity(terms["ideal_point"]))
+        terms["countries"] = table.assign(allied=named_members(table, world.politics.allied))
+        terms["global_south"] = _readonly(global_south(table))
+        terms["brics_plus"] = _readonly(brics_plus(table))
+        terms["rivalries"] = _readonly(np.argwhere(np.triu(world.rivalry, 1)))
+        terms["blocs"] = {}
         terms["by_gravity"] = {}
         _WORLD_TERMS[world] = terms
     by_gravity = terms["by_gravity"]
@@ -206,6 +217,18 @@ def world_terms(world: World, gravity: Gravity) -> dict:
         by_gravity[gravity] = anchor, _readonly(bilateral_resistance(anchor, *dyads, effects))
     anchor, resistance = by_gravity[gravity]
     return {**terms, "gravity": anchor, "resistance": resistance}
+
+
+def start_blocs(world: World, terms: dict, year: int) -> tuple[list[blocs.Bloc], np.ndarray]:
+    """The scenario's blocs in force in `year` (`sim.blocs.initial_blocs`), as new objects.
+
+    Computed once per world and year, kept in the world's `terms` (`world_terms`).
+    """
+    by_year = terms["blocs"]
+    if year not in by_year:
+        by_year[year] = initial_blocs(world.countries, year, world.politics.blocs)
+    cached, bloc = by_year[year]
+    return [dataclasses.replace(b) for b in cached], bloc.copy()
 
 
 #: The model's matrix products are thin ((N, N) @ (N, B)): BLAS threads cost more than they
@@ -470,9 +493,7 @@ class WorldModel(mesa.Model):
 
         self._init_state(self.world)
         # the scenario's mutual-defence allies, as the column `allied` mixed specs can group by
-        countries = self.world.countries.assign(
-            allied=named_members(self.world.countries, politics.allied)
-        )
+        countries = world_terms(self.world, self.gravity)["countries"]
         self.strategies = assign_strategies(alignment, countries, mixed_alignment)
         # great powers balance whatever the others do (Waltz 1979; Walt 1987: bandwagoning
         # is the choice of weak states); see `sim.alignment.strategies.align`
@@ -531,8 +552,9 @@ class WorldModel(mesa.Model):
             names = Council.outcome_names(self.council.rule, self.council.veto_holders())
             self.council_outcomes = dict.fromkeys(names, np.nan)
         self.countries = [Country(self, i) for i in range(self.n)]
-        self.global_south = global_south(self.world.countries)
-        self.brics_plus = brics_plus(self.world.countries)
+        terms = world_terms(self.world, self.gravity)
+        self.global_south = terms["global_south"].copy()
+        self.brics_plus = terms["brics_plus"].copy()
         self.actor_weights = actor_weights(self._iso3, self.memberships["eu"])
         self.datacollector = OutcomeCollector(
             model_reporters={name: _outcome(name) for name in self.outcome_names()},
@@ -580,7 +602,7 @@ class WorldModel(mesa.Model):
         self.gravity, self._resistance = static["gravity"], static["resistance"]
         self._near, self._ideology = static["near"], static["ideology"]
         self._rivalry = world.rivalry.astype(float)  # ongoing rivalries (they can end)
-        self.rivalries = np.argwhere(np.triu(world.rivalry, 1))
+        self.rivalries = static["rivalries"].copy(order="K")  # (k, 2), i < j
         self._rival_calm = np.zeros(len(self.rivalries), dtype=int)
         self._trade_usd = np.empty((self.n, self.n))
         self._two_way_trade = np.empty((self.n, self.n))
@@ -591,7 +613,8 @@ class WorldModel(mesa.Model):
     @single_threaded_blas
     def _init_politics(self, initial_sanctions: bool) -> None:
         politics = self.world.politics
-        self.blocs, self.bloc = initial_blocs(self.world.countries, self.year, politics.blocs)
+        terms = world_terms(self.world, self.gravity)
+        self.blocs, self.bloc = start_blocs(self.world, terms, self.year)
         self._members_key = self._relations_key = None  # caches keyed by `bloc`
         self._covoting = None  # (seats, agreement) of the last Council session
         self._ru_cn_were_aligned = False

@@ -612,8 +612,10 @@ class World:
         """The data year: from `scenario.yaml`, else the latest `gdp_year`, else None."""
         if self.politics.year is not None:
             return self.politics.year
-        years = pd.to_numeric(self.countries.get("gdp_year"), errors="coerce")
-        return None if years is None or years.isna().all() else int(years.max())
+        if "gdp_year" not in self.countries:
+            return None
+        years = pd.to_numeric(self.countries["gdp_year"], errors="coerce")
+        return None if years.isna().all() else int(years.max())
 
 
 def shipped_scenarios() -> list[str]:
@@ -668,9 +670,11 @@ def _scenario_folder(scenario: str | Path) -> Path:
     text = str(scenario)
     if text and Path(text).is_dir():
         return Path(text).resolve()
+    root = resources.files("sim") / "data"
+    # one of `shipped_scenarios()`, checked without looking into every folder
+    if text in {p.name for p in root.iterdir()} and (root / text / "countries.csv").is_file():
+        return Path(str(root / text)).resolve()
     shipped = shipped_scenarios()
-    if text in shipped:
-        return Path(str(resources.files("sim") / "data" / text)).resolve()
     expected = f"expected one of {shipped} or a folder holding countries.csv"
     if not text:
         raise ScenarioError(f"unknown scenario '': {expected}")
@@ -789,17 +793,17 @@ def world_from_tables(
     listed = None  # pairs whose distance the dyad file gives
     security = {key: _zero_matrix(n, dtype) for key, dtype in SECURITY_MATRICES.items()}
     if dyads is not None and len(dyads):
-        index = pd.Series(np.arange(n), index=countries["iso3"])
+        codes = pd.Index(countries["iso3"])
         for col in ("iso3_a", "iso3_b"):
-            unknown = ~dyads[col].isin(index.index)
+            unknown = ~dyads[col].isin(codes)
             if unknown.any():
                 row = int(np.flatnonzero(unknown)[0])
                 raise ScenarioError(
                     f"{dyads_file}: row {row + 1}, column '{col}': expected an iso3 listed in "
                     f"the countries table, got {dyads[col].iloc[row]!r}"
                 )
-        a = index[dyads["iso3_a"]].to_numpy()
-        b = index[dyads["iso3_b"]].to_numpy()
+        a = codes.get_indexer_for(dyads["iso3_a"])  # the row of each pair's countries
+        b = codes.get_indexer_for(dyads["iso3_b"])
         if (a == b).any():
             row = int(np.flatnonzero(a == b)[0])
             raise ScenarioError(
@@ -981,14 +985,25 @@ def _shown(value) -> str:
 
 
 def _convert_column(raw: pd.DataFrame, col: Column, key, source) -> pd.Series:
+    """One column of `raw` converted to its kind, checked against `col`'s hard rules.
+
+    Text is stripped; an empty cell (missing, or blank text) gets the column's default, or is
+    missing where the column is nullable, and fails otherwise. Numbers and flags of a numeric
+    or boolean dtype (e.g. from Parquet) are taken as they are, without going through text.
+    """
     values = raw[col.name]
     if col.kind in ("float", "int") and _not_numeric(values.dtype):
         raise ScenarioError(
             f"{source}: column '{col.name}': expected {col.expectation()}, found values of "
             f"type {values.dtype}"
         )
-    text = values.astype("string").str.strip()
-    empty = values.isna().to_numpy() | (text == "").fillna(True).to_numpy()
+    if col.kind == "bool" and values.dtype == bool:  # flags already: none is empty
+        return values.astype(bool)
+    empty = values.isna().to_numpy()
+    text = None  # each cell's stripped text: for text and flags, and blank cells in text
+    if col.kind in ("str", "bool") or not pd.api.types.is_numeric_dtype(values.dtype):
+        text = values.astype("string").str.strip()
+        empty = empty | (text == "").fillna(True).to_numpy()
 
     def fail(row: int, got, expected: str | None = None) -> ScenarioError:
         expected = col.expectation() if expected is None else expected
@@ -1014,15 +1029,11 @@ def _convert_column(raw: pd.DataFrame, col: Column, key, source) -> pd.Series:
         return pd.Series(result, dtype=object)
 
     if col.kind == "bool":
-        if values.dtype == bool:
-            return values.astype(bool)
         lowered = text.str.lower()
-        parsed = pd.Series(np.nan, index=values.index, dtype=object)
-        parsed[lowered.isin(_TRUE).fillna(False)] = True
-        parsed[lowered.isin(_FALSE).fillna(False)] = False
-        bad = parsed.isna().to_numpy() & ~empty
-        _raise_first(bad, fail, text)
-        return parsed.fillna(bool(col.default)).astype(bool)
+        true = lowered.isin(_TRUE).fillna(False).to_numpy(bool)
+        false = lowered.isin(_FALSE).fillna(False).to_numpy(bool)
+        _raise_first(~(true | false | empty), fail, text)
+        return pd.Series(np.where(empty, bool(col.default), true))
 
     numbers = pd.to_numeric(values, errors="coerce")
     bad = numbers.isna().to_numpy() & ~empty
@@ -1044,8 +1055,8 @@ def _convert_column(raw: pd.DataFrame, col: Column, key, source) -> pd.Series:
         _raise_first(checked & (data > col.high), fail, values)
     if empty.any() and col.default is not None:
         data = np.where(empty, col.default, data)
-    if col.kind == "int":
-        return pd.Series([pd.NA if np.isnan(x) else int(x) for x in data], dtype="Int64")
+    if col.kind == "int":  # whole and at most 2^53: exact as int64; NaN becomes missing
+        return pd.Series(data, dtype="float64").astype("Int64")
     return pd.Series(data, dtype="float64")
 
 

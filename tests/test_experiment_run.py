@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
 
-from experiments.run import CONFIGS, run, run_job, summarise
+from experiments.run import CONFIGS, run, run_job, summarise, with_parameters
 from experiments.schema import default, parameters
 from experiments.store import COMPLETE, CORRUPT, FAILED, job_state
 from sim import WorldModel
@@ -42,6 +42,15 @@ def test_run_writes_tables_markers_and_provenance(tmp_path):
     assert record["versions"]["mesa"] and record["seeds"]["root"] == 9
     assert [r["spawn_key"] for r in record["seeds"]["replicates"]] == [[0], [1], [2]]
     assert job_state(tmp_path).status == COMPLETE
+    # the summary is the final years of the outcomes, with the parameters put in front
+    outcomes = steps.drop(columns=list(columns))
+    expected = with_parameters(summarise(outcomes), columns)
+    pd.testing.assert_frame_equal(summary, expected, check_exact=True)
+    # the tables are the files pandas writes, byte for byte
+    for kind in ("steps", "summary"):
+        tables[kind].to_parquet(tmp_path / "b.parquet", index=False)
+        written = (tmp_path / f"{kind}.parquet").read_bytes()
+        assert written == (tmp_path / "b.parquet").read_bytes(), kind
     # replicates differ from each other, and the same seed reproduces them exactly
     assert summary["gdp_world_usd"].nunique() == 3
     again = run(config("replicates=3", "steps=4", "seed=9", "alignment=hedging"), tmp_path / "b")

@@ -7,6 +7,7 @@ import pickle
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -14,8 +15,9 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
+import experiments.store
 from experiments.run import CONFIGS
-from experiments.store import TableStream, with_constants, write_arrow
+from experiments.store import TableStream, with_constants, write_arrow, write_table
 from hydra_plugins.powershift_sweeper._sweeper import (
     ComposedOverrides,
     KeptConfigs,
@@ -75,6 +77,89 @@ def test_stream_reports_a_part_that_does_not_fit(tmp_path):
             stream.write(part(2))
     assert not (tmp_path / "votes.parquet").exists()
     assert not list(tmp_path.iterdir()), "no temporary file is left"
+
+
+def job_table(rows: int, shift: float = 0.0, **columns) -> pd.DataFrame:
+    """A table with the kinds of column a job's and a collection's tables hold."""
+    polarity = np.linspace(1, 3, rows) + shift
+    polarity[::3] = np.nan  # NaN: a null in Arrow, NaN again in pandas
+    table = pd.DataFrame(
+        {
+            "alignment": "hedging",  # str
+            "gdp_elasticity_exporter": None,  # object, every value None
+            "shock_sd": 0.01 + shift,
+            "seed": 7,
+            "initial_sanctions": True,
+            "strategy_USA": pd.Series(["contain", None] * rows, dtype="str")[:rows].to_numpy(),
+            "replicate": np.arange(rows) // 2,
+            "polarity": polarity,
+            "bloc": pd.Categorical(["West", "Eurasia", None] * rows)[:rows],
+            "vote": pd.Categorical(["no", "yes"] * rows, ["no", "abstain", "yes"], True)[:rows],
+            "wars_ongoing": np.arange(rows, dtype=np.int8),
+            "note": np.array([1.5, None] * rows, dtype=object)[:rows],  # object, floats
+        },
+        index=np.arange(rows) + 10,  # not written
+    )
+    return table.assign(**columns)
+
+
+def test_a_table_is_written_as_pandas_writes_it(tmp_path, monkeypatch):
+    # the schema of a layout is made once (`to_arrow`), the tables after it reuse it: the
+    # file must be the one `DataFrame.to_parquet` writes, byte for byte, whatever the layout
+    monkeypatch.setattr(experiments.store, "_SCHEMAS", {})
+    made = []
+    from_pandas = experiments.store._from_pandas
+    monkeypatch.setattr(
+        experiments.store, "_from_pandas", lambda table: made.append(1) or from_pandas(table)
+    )
+    tables = [
+        job_table(5),
+        job_table(7, shift=0.5),  # the same layout: the schema is reused
+        job_table(7, gdp_elasticity_exporter=1.1),  # object -> float64
+        job_table(4, note=None),  # the same dtypes, another Arrow type (null, not double)
+        job_table(4, gdp_elasticity_exporter="x"),  # object -> str
+        job_table(0),
+        job_table(3, bloc=pd.Categorical(["a", "b", "c"])),  # other categories
+        job_table(5, shift=1.0),
+        pd.concat([job_table(2), job_table(3)]),  # str columns of two chunks in Arrow
+        job_table(3000),  # large: pyarrow's own way
+    ]
+    for number, table in enumerate(tables):
+        write_table(table, tmp_path / "ours.parquet")
+        table.to_parquet(tmp_path / "pandas.parquet", index=False)
+        ours = (tmp_path / "ours.parquet").read_bytes()
+        assert ours == (tmp_path / "pandas.parquet").read_bytes(), number
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "ours.parquet"),
+            pd.read_parquet(tmp_path / "pandas.parquet"),
+            check_exact=True,
+        )
+    assert len(experiments.store._SCHEMAS) == 6, "one schema for each layout"
+    assert len(made) == 7, "by pyarrow: a table of each layout and the large one, no other"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ours.parquet", "pandas.parquet"]
+
+
+def test_a_column_arrow_cannot_convert_fails_as_pandas_says(tmp_path):
+    table = job_table(3, note=np.array([1, "a", None], dtype=object))
+    with pytest.raises(pa.ArrowInvalid) as pandas_error:
+        table.to_parquet(tmp_path / "pandas.parquet", index=False)
+    for _ in range(2):  # also once its layout (without the bad column) is known
+        with pytest.raises(pa.ArrowInvalid) as ours:
+            write_table(table, tmp_path / "ours.parquet")
+        assert ours.value.args == pandas_error.value.args
+        assert "Conversion failed for column note" in str(ours.value)
+        write_table(job_table(3), tmp_path / "ours.parquet")
+    (tmp_path / "ours.parquet").unlink()
+    assert not list(tmp_path.iterdir()), "no file and no temporary file is left"
+
+
+def test_a_table_with_attrs_keeps_them(tmp_path):
+    table = job_table(3)
+    table.attrs = {"source": "a study"}
+    write_table(table, tmp_path / "ours.parquet")
+    table.to_parquet(tmp_path / "pandas.parquet", index=False)
+    assert (tmp_path / "ours.parquet").read_bytes() == (tmp_path / "pandas.parquet").read_bytes()
+    assert pd.read_parquet(tmp_path / "ours.parquet").attrs == {"source": "a study"}
 
 
 class CountingLoader:

@@ -10,8 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import Country, WorldModel, diplomacy, synthetic_world, trade
-from sim.outcomes import TRACKED_ACTORS
+from sim.blocs import initial_blocs
+from sim.outcomes import TRACKED_ACTORS, brics_plus, global_south
 from sim.trade import Gravity, country_effects
+from sim.world import Politics, load_world, world_from_tables
 
 #: Politics switched off: no great-power actions, no political effects on trade, no noise in
 #: alignment, so the economy and trade phases can be checked against their formulas.
@@ -301,6 +303,47 @@ def test_state_arrays_are_read_only():
     for array in (model.iso3, model.gdp_usd, model.distance_km, model.trade_usd, model.capability):
         with pytest.raises(ValueError):
             array[0] = 0
+
+
+def test_models_on_one_world_share_no_start_state_they_change():
+    # the set-up reads the blocs, rival pairs and outcome groups from a cache of the world
+    # (`sim.model.world_terms`): each model gets its own copies, equal to a fresh computation
+    world = load_world("world_2024")
+    first = WorldModel(world, rng=0)
+    blocs, bloc = initial_blocs(world.countries, first.year, world.politics.blocs)
+    first.blocs[0].name, first.blocs[0].active = "changed", False
+    first.bloc[:] = -1
+    first.global_south[:] = first.brics_plus[:] = False
+    first.rivalries[:] = 0
+    second = WorldModel(world, rng=0)
+    assert second.blocs == blocs and second.blocs[0] is not first.blocs[0]
+    np.testing.assert_array_equal(second.bloc, bloc)
+    np.testing.assert_array_equal(second.global_south, global_south(world.countries))
+    np.testing.assert_array_equal(second.brics_plus, brics_plus(world.countries))
+    rivals = np.argwhere(np.triu(world.rivalry, 1))
+    np.testing.assert_array_equal(second.rivalries, rivals)
+    assert second.rivalries.flags.f_contiguous == rivals.flags.f_contiguous  # the kernels' type
+    for array in (second.bloc, second.global_south, second.brics_plus, second.rivalries):
+        assert array.flags.writeable
+    # a world without a year of its own: the blocs of the year each model is given
+    countries = world.countries.assign(gdp_year=pd.array([pd.NA] * world.n, dtype="Int64"))
+    undated = world_from_tables("undated", countries, politics=Politics(blocs=world.politics.blocs))
+    for year in (2030, 2031, 2030):
+        model = WorldModel(undated, start_year=year, council_rule=None, rng=0)
+        assert [b.founded for b in model.blocs] == [year] * len(blocs)
+
+
+def test_the_council_reads_the_regional_groups_as_the_table_holds_them():
+    world = load_world("world_2024")
+    groups = world.countries["un_regional_group"]
+    countries = world.countries.assign(un_regional_group=groups.where(groups.index % 40 > 0))
+    council = WorldModel(
+        world_from_tables("gaps", countries, politics=world.politics), rng=0
+    ).council
+    expected = countries["un_regional_group"].fillna("").to_numpy(dtype=str)  # "" where missing
+    assert council._group.dtype == expected.dtype and council._group.tolist() == expected.tolist()
+    assert list(council._group_codes) == sorted(set(expected))
+    assert council._group_code.tolist() == [council._group_codes[g] for g in expected]
 
 
 def test_countries_are_views_of_the_arrays():

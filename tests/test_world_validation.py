@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from sim import ScenarioError, WorldModel, load_world
+from sim.world import COUNTRY_COLUMNS, DYAD_COLUMNS, validate_table, world_from_tables
 from tests.conftest import tiny_countries, tiny_dyads
 
 
@@ -45,6 +46,52 @@ def test_parquet_files_load_like_csv(tmp_path):
     np.testing.assert_array_equal(a.distance_km, b.distance_km)
 
 
+def typed_and_text(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table as Parquet holds it (numbers, flags, NaN) and as a CSV file is read (text)."""
+    text = table.astype(object).where(table.notna(), "").astype(str)
+    return table, text
+
+
+def test_typed_columns_convert_like_their_text():
+    # numbers and flags of a numeric or boolean dtype skip the text: the same table results,
+    # with the same dtypes, the same defaults for empty cells and the same missing values
+    table = tiny_countries().assign(
+        milex_usd=[1.0e10, np.nan, 3.0e9],  # nullable: missing
+        gdp_year=[2024.0, np.nan, 2023.0],  # a nullable whole number: <NA>
+        nuclear_warheads=[np.nan, 2.0**53, 5.0],  # a default (0) and the largest exact one
+        unsc_term_end=pd.array([2025, None, 2026], dtype="Int64"),
+        nato=[True, False, True],
+    )
+    typed, text = typed_and_text(table)
+    assert typed["nuclear_warheads"].dtype == float and typed["nato"].dtype == bool
+    assert text["nato"].tolist() == ["True", "False", "True"] and text.at[1, "gdp_year"] == ""
+    a = validate_table(typed, COUNTRY_COLUMNS, "t.parquet", plausibility=False)  # 2^53 bombs
+    b = validate_table(text, COUNTRY_COLUMNS, "t.csv", plausibility=False)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert a["nuclear_warheads"].tolist() == [0, 2**53, 5]
+    assert a["gdp_year"].dtype == "Int64" and a["gdp_year"].isna().tolist() == [False, True, False]
+    assert a["milex_usd"].isna().tolist() == [False, True, False]
+    dyads = tiny_dyads().assign(dispute_years=[1.0, np.nan, 3.0])
+    typed, text = typed_and_text(dyads)
+    a = validate_table(typed, DYAD_COLUMNS, "d.parquet")
+    pd.testing.assert_frame_equal(a, validate_table(text, DYAD_COLUMNS, "d.csv"))
+    assert a["dispute_years"].tolist() == [1, 0, 3]
+
+
+@pytest.mark.parametrize(
+    "column, values, expected",
+    [
+        ("gdp_usd", [1.0e12, np.nan, 2.0e11], r"row 2.*'gdp_usd'.*cannot be empty.*empty cell"),
+        ("gdp_year", [2024.0, 2023.5, 2023.0], r"row 2.*'gdp_year'.*whole number.*got 2023.5"),
+        ("trend_growth", [0.02, np.inf, 0.03], r"row 2.*'trend_growth'.*got inf"),
+        ("population", [5.0e7, -1.0, 2.0e7], r"row 2.*'population'.*> 0.*got -1.0"),
+    ],
+)
+def test_typed_columns_fail_like_their_text(column, values, expected):
+    with pytest.raises(ScenarioError, match=expected):
+        validate_table(tiny_countries().assign(**{column: values}), COUNTRY_COLUMNS, "t")
+
+
 def test_model_runs_on_a_user_world(tiny_world_dir):
     model = WorldModel(tiny_world_dir, rng=3, council_rule=None)  # 3 countries: no Council
     assert model.start_year == 2024  # its latest gdp_year: it has no scenario.yaml
@@ -65,6 +112,8 @@ def test_the_start_year_is_the_scenarios(tiny_world_dir):
     with pytest.raises(ValueError, match=r"'tiny' does not say its year .* pass start_year"):
         WorldModel(tiny_world_dir, council_rule=None)
     assert WorldModel(tiny_world_dir, start_year=1990, council_rule=None).year == 1990
+    # a table built in code may lack the column altogether: no year either
+    assert world_from_tables("tiny", tiny_countries().drop(columns="gdp_year")).year is None
 
 
 def test_a_scenario_file_gives_the_politics(tiny_world_dir):

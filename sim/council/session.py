@@ -309,12 +309,12 @@ class Council:
 
         table = model.world.countries
         self._iso3 = np.asarray(model.iso3, dtype=str)
-        row = {code: i for i, code in enumerate(self._iso3)}
-        self._group = (
-            table["un_regional_group"].fillna("").to_numpy(dtype=str)
-            if "un_regional_group" in table
-            else np.full(len(self._iso3), "")
-        )
+        row = {code: i for i, code in enumerate(self._iso3.tolist())}
+        if "un_regional_group" in table:  # the group's name, "" where missing
+            groups = table["un_regional_group"].to_numpy(dtype=object)
+            self._group = np.asarray(np.where(pd.isna(groups), "", groups), dtype=str)
+        else:
+            self._group = np.full(len(self._iso3), "")
         arab = model.memberships.get("arab_league")
         self._arab = np.zeros(len(self._iso3), bool) if arab is None else np.asarray(arab, bool)
         self._penholder_rows = np.array([row[c] for c in penholders if c in row], dtype=int)
@@ -329,10 +329,11 @@ class Council:
                 self._agenda_weight[row[code]] = max(float(weight), 0.0)
         self.conflict_agenda_weight = max(float(conflict_agenda_weight), 0.0)
         self._subjects_key = None  # the conflicts the subject distribution was built for
-        self._group_members = {g: self._group == g for g in np.unique(self._group)}
+        names, codes = np.unique(self._group, return_inverse=True)
+        self._group_members = {g: self._group == g for g in names}
         # each state's group as a code (`candidates_kernel`), and each group's code
-        self._group_codes = {g: k for k, g in enumerate(self._group_members)}
-        self._group_code = np.array([self._group_codes[g] for g in self._group], dtype=np.int64)
+        self._group_codes = {g: k for k, g in enumerate(names)}
+        self._group_code = codes.astype(np.int64)
         self._pacts = _alliance_matrix(model.world, len(self._iso3)) if patron_pacts else None
 
         self._init_permanent(model, row, permanent)
