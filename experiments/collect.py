@@ -139,8 +139,6 @@ def collect(root: Path) -> tuple[dict[str, Any], list[JobState]]:
         tables (`votes`, `countries`), which are Arrow tables with dictionary-encoded
         parameter columns; and every job's state.
     """
-    import pyarrow as pa
-
     root = Path(root)
     states = job_states(root)
     parts: dict[str, list] = {kind: [] for kind in TABLE_KINDS}
@@ -164,11 +162,46 @@ def collect(root: Path) -> tuple[dict[str, Any], list[JobState]]:
         if not frames:
             continue
         if kind in LONG_TABLES:
-            tables[kind] = pa.concat_tables(frames, promote_options="permissive")
+            tables[kind] = concat_long(frames)
         else:
             tables[kind] = pd.concat(frames, ignore_index=True)
     tables["jobs"] = pd.DataFrame(index)
     return tables, states
+
+
+def concat_long(frames: list) -> Any:
+    """Several jobs' long tables (Arrow) in one, their columns' types made to agree.
+
+    A parameter column is dictionary-encoded where a job holds one value of it
+    (`with_constants`) and plain where each replicate drew its own (`uncertainty=`); a
+    column that is both in different jobs is decoded to its values in all of them. Other
+    differences are left to Arrow's permissive promotion (e.g. null to a type).
+    """
+    import pyarrow as pa
+
+    types: dict[str, set] = {}
+    for frame in frames:
+        for field in frame.schema:
+            types.setdefault(field.name, set()).add(field.type)
+    mixed = {
+        name
+        for name, kinds in types.items()
+        if len(kinds) > 1 and any(pa.types.is_dictionary(kind) for kind in kinds)
+    }
+    if mixed:
+        frames = [_decoded(frame, mixed) for frame in frames]
+    return pa.concat_tables(frames, promote_options="permissive")
+
+
+def _decoded(frame, names: set[str]):
+    """`frame` with its dictionary-encoded columns among `names` as plain (nullable) ones."""
+    import pyarrow as pa
+
+    for position, field in enumerate(frame.schema):
+        if field.name in names and pa.types.is_dictionary(field.type):
+            values = frame.column(position).cast(field.type.value_type)
+            frame = frame.set_column(position, pa.field(field.name, values.type), values)
+    return frame
 
 
 def read_job(state: JobState, label: str) -> dict[str, Any]:

@@ -398,3 +398,24 @@ def test_a_jobs_folder_is_the_one_its_launcher_makes(hydra_loader):
     with open_dict(config):
         config.hydra.sweep.subdir = "${hydra.job.num}/x"  # Hydra's own default, and more
     assert job_folder(config, 7) == "7/x"
+
+
+def test_long_tables_of_jobs_with_one_value_and_drawn_values_concatenate():
+    # a parameter that one job holds as one value (dictionary-encoded) and another draws per
+    # replicate (`uncertainty=`, a plain column) is one column of its values when collected
+    from experiments.collect import concat_long
+
+    one = with_constants(pa.table({"vote": ["yes", "no"]}), {"job": "a", "x": 0.5, "y": None})
+    drawn = with_constants(
+        pa.table({"x": [0.1, None, 0.3], "y": [1, 2, 3], "vote": ["no", "no", "yes"]}),
+        {"job": "b"},
+    )
+    with pytest.raises(pa.ArrowTypeError, match="Field x has incompatible types"):
+        pa.concat_tables([one, drawn], promote_options="permissive")
+    table = concat_long([one, drawn])
+    assert table.column_names == ["job", "x", "y", "vote"]
+    assert pa.types.is_dictionary(table.schema.field("job").type)  # the same in both: kept
+    assert table.schema.field("x").type == pa.float64()
+    assert table.column("x").to_pylist() == [0.5, 0.5, 0.1, None, 0.3]
+    assert table.column("y").to_pylist() == [None, None, 1, 2, 3]
+    assert table.column("job").to_pylist() == ["a", "a", "b", "b", "b"]
