@@ -36,6 +36,27 @@ TILE = 32
 
 
 @njit(cache=True, nogil=True)
+def bloc_members(bloc: np.ndarray, n_blocs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each bloc's members in country order, by a counting sort of `bloc` (-1: none).
+
+    Returns:
+        `(start, order)`: bloc b's members are `order[start[b]:start[b + 1]]` (int64).
+    """
+    start = np.zeros(n_blocs + 1, np.int64)
+    for i in range(len(bloc)):
+        if bloc[i] >= 0:
+            start[bloc[i] + 1] += 1
+    for b in range(n_blocs):
+        start[b + 1] += start[b]
+    order, fill = np.empty(start[n_blocs], np.int64), start[:n_blocs].copy()
+    for i in range(len(bloc)):
+        if bloc[i] >= 0:
+            order[fill[bloc[i]]] = i
+            fill[bloc[i]] += 1
+    return start, order
+
+
+@njit(cache=True, nogil=True)
 def upper_tiles(n: int) -> np.ndarray:
     """The tiles that cover the pairs i <= j of an (n, n) matrix: rows (i0, i1, j0, j1).
 

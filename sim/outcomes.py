@@ -17,7 +17,7 @@ from numba import njit
 
 from sim.blocs import bloc_sums, cohesion_of, membership_matrix
 from sim.council.session import SPONSOR_GROUPS
-from sim.kernels import pairwise_sum
+from sim.kernels import bloc_members, pairwise_sum
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -369,18 +369,7 @@ def outcome_terms_kernel(
         shares[0, a] = gdp_sum / world_gdp + missing
         shares[1, a] = cap_sum + missing
 
-    # each bloc's members in country order: order[start[b]:start[b + 1]] (a counting sort)
-    start = np.zeros(n_blocs + 1, np.int64)
-    for i in range(n):
-        if bloc[i] >= 0:
-            start[bloc[i] + 1] += 1
-    for b in range(n_blocs):
-        start[b + 1] += start[b]
-    order, fill = np.empty(start[n_blocs], np.int64), start[:n_blocs].copy()
-    for i in range(n):
-        if bloc[i] >= 0:
-            order[fill[bloc[i]]] = i
-            fill[bloc[i]] += 1
+    start, order = bloc_members(bloc, n_blocs)  # b's members: order[start[b]:start[b + 1]]
     imports, within, exports = np.zeros(n), np.zeros(n_blocs), np.empty(n)
     for i in range(n):
         for j in range(n):

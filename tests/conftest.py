@@ -120,3 +120,20 @@ def tiny_world_dir(tmp_path):
     tiny_countries().to_csv(folder / "countries.csv", index=False)
     tiny_dyads().to_csv(folder / "dyads.csv", index=False)
     return folder
+
+
+#: Model set-ups whose blocs change: new blocs founded; then many founded, split and dissolved
+#: (empty, inactive columns). The speed tests run their kernels through them.
+BLOC_CHURN = (
+    ("new_blocs", dict(bloc_formation_capability=0.01, bloc_formation_affinity=0.3)),
+    (
+        "bloc_churn",
+        dict(
+            alignment="landscape",
+            bloc_formation_capability=0.005,
+            bloc_formation_affinity=0.2,
+            bloc_split_threshold=0.1,
+            choice_noise=0.3,
+        ),
+    ),
+)

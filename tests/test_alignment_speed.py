@@ -23,6 +23,7 @@ import sim.model as model_module
 from sim import WorldModel, diplomacy, powers, synthetic_world
 from sim.alignment import strategies
 from sim.blocs import Bloc, membership_matrix
+from tests.conftest import BLOC_CHURN
 
 SEEDS = (0, 1, 2)
 YEARS = 26
@@ -41,18 +42,7 @@ RUNS = (
     ("mediate_restraint", dict(strategy_CHN="expand+mediate", strategy_RUS="restraint")),
     ("consolidate_all", dict(strategy_USA="consolidate+contain", strategy_CHN="consolidate")),
     ("sanctions", dict(events="detente", strategy_RUS="wedge+consolidate")),
-    # new blocs founded; then many founded, split and dissolved (empty, inactive columns)
-    ("new_blocs", dict(bloc_formation_capability=0.01, bloc_formation_affinity=0.3)),
-    (
-        "bloc_churn",
-        dict(
-            alignment="landscape",
-            bloc_formation_capability=0.005,
-            bloc_formation_affinity=0.2,
-            bloc_split_threshold=0.1,
-            choice_noise=0.3,
-        ),
-    ),
+    *BLOC_CHURN,
     # no great powers and no blocs at the start
     ("synthetic", dict(scenario=synthetic_world(120, seed=3), council_rule=None)),
 )

@@ -16,7 +16,15 @@ import numpy as np
 import pytest
 
 from sim import WorldModel, diplomacy
-from sim.kernels import TILE, exp_into, pairwise_plan, pairwise_sum, planned_sum, upper_tiles
+from sim.kernels import (
+    TILE,
+    bloc_members,
+    exp_into,
+    pairwise_plan,
+    pairwise_sum,
+    planned_sum,
+    upper_tiles,
+)
 
 SIZES = (1, 5, TILE, TILE + 7, 3 * TILE + 1)
 
@@ -82,3 +90,14 @@ def test_pairwise_sums_of_rows_are_numpys_row_sums():
     matrix = np.random.default_rng(1).standard_normal((193, 193)) * 1e3
     rows = np.array([pairwise_sum(row) for row in matrix])
     assert rows.tobytes() == matrix.sum(axis=1).tobytes()
+
+
+@pytest.mark.parametrize("n_blocs", [0, 1, 4])
+def test_bloc_members_lists_each_blocs_members_in_country_order(n_blocs):
+    rng = np.random.default_rng(n_blocs)
+    bloc = rng.integers(-1, n_blocs, 50) if n_blocs else np.full(50, -1)
+    start, order = bloc_members(bloc, n_blocs)
+    assert start.dtype == order.dtype == np.int64 and len(start) == n_blocs + 1
+    for b in range(n_blocs):
+        assert order[start[b] : start[b + 1]].tolist() == np.flatnonzero(bloc == b).tolist()
+    assert len(order) == (bloc >= 0).sum()

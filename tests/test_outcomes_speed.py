@@ -20,23 +20,14 @@ import pytest
 import sim.model as model_module
 from sim import WorldModel, blocs, economy, outcomes, synthetic_world
 from sim.blocs import NON_ALIGNED, bisect, bloc_sums, cohesion_of, found_bloc
+from tests.conftest import BLOC_CHURN
 
 SEEDS = (0, 1)
 YEARS = 26
 RUNS = (
     ("status_quo", {}),
     ("landscape", dict(alignment="landscape")),
-    ("new_blocs", dict(bloc_formation_capability=0.01, bloc_formation_affinity=0.3)),
-    (
-        "bloc_churn",
-        dict(
-            alignment="landscape",
-            bloc_formation_capability=0.005,
-            bloc_formation_affinity=0.2,
-            bloc_split_threshold=0.1,
-            choice_noise=0.3,
-        ),
-    ),
+    *BLOC_CHURN,
     ("no_armies", dict(capability_weight_milex=0.0, price_half_life=math.inf, shock_sd=0.05)),
     ("synthetic", dict(scenario=synthetic_world(120, seed=3), council_rule=None)),
 )

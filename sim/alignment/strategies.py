@@ -38,6 +38,7 @@ from numba import njit
 
 from sim.blocs import bloc_sums, found_bloc, membership_matrix
 from sim.diplomacy import group_threat
+from sim.kernels import bloc_members
 from sim.registry import registrar
 
 if TYPE_CHECKING:
@@ -521,20 +522,15 @@ def context_kernel(affinity, two_way, cap, gdp, ideal, bloc, n_blocs, rows):
     """
     n, n_rows = len(cap), len(rows)
     # each bloc's members in country order: members[start[b]:start[b + 1]]; at[j]: where j is
-    start = np.zeros(n_blocs + 1, np.uint64)
-    for j in range(n):
-        if bloc[j] >= 0:
-            start[bloc[j] + 1] += 1
-    for b in range(n_blocs):
-        start[b + 1] += start[b]
-    members, member_cap = np.empty(start[n_blocs], np.uint64), np.empty(start[n_blocs])
-    at, fill = np.empty(n, np.uint64), start[:n_blocs].copy()
+    # (unsigned, so that LLVM knows the indices are not negative)
+    first, order = bloc_members(bloc, n_blocs)
+    start, members = first.astype(np.uint64), order.astype(np.uint64)
+    member_cap, at = np.empty(len(order)), np.empty(n, np.uint64)
     bloc_cap, centre = np.zeros(n_blocs), np.zeros(n_blocs)
-    for j in range(n):
-        b = bloc[j]
-        if b >= 0:
-            members[fill[b]], member_cap[fill[b]], at[j] = j, cap[j], fill[b]
-            fill[b] += 1
+    for b in range(n_blocs):
+        for place in range(first[b], first[b + 1]):
+            j = order[place]
+            member_cap[place], at[j] = cap[j], place
             bloc_cap[b] += cap[j]
             centre[b] += cap[j] * ideal[j]
     for b in range(n_blocs):
