@@ -328,50 +328,28 @@ def candidates_kernel(score, blocked, group_code, group, arab, reserved, count):
     return best_standing_kernel(score, eligible, count)
 
 
-def ballot(
-    affinity: np.ndarray,
-    candidates: np.ndarray,
-    rules: ElectionRules,
-    rng: np.random.Generator,
-) -> tuple[int, int]:
-    """Repeated General Assembly ballots for one seat.
-
-    Each ballot draws the members' noise (N, candidates) flat (the same draws, row by row)
-    and counts it in `ballot_round_kernel`; the same draws and result as `ballot_reference`.
-
-    Args:
-        affinity: (N, N) affinity; every row is a voting member of the Assembly.
-        candidates: Row indices of the candidates, strongest standing first.
-        rules: Election parameters.
-        rng: The model's generator.
-
-    Returns:
-        (winner's row, or -1 if no candidate reached two thirds; ballots held).
-    """
-    order = np.asarray(candidates, dtype=np.int64)
-    if not len(order):
-        raise ValueError("ballot: no candidate stands")
-    n_members = affinity.shape[0]
-    for round_ in range(1, rules.max_ballots + 1):
-        k = len(order)
-        noise = rng.logistic(size=n_members * k)
-        leader, weakest = ballot_round_kernel(
-            affinity, order, noise, rules.ga_noise, rules.write_in_threshold
-        )
-        if leader >= 0:
-            return int(order[leader]), round_
-        if k > 1:  # a clean slate stands again
-            order = order[np.arange(k) != weakest]
-    return -1, rules.max_ballots
-
-
 def ballot_reference(
     affinity: np.ndarray,
     candidates: np.ndarray,
     rules: ElectionRules,
     rng: np.random.Generator,
 ) -> tuple[int, int]:
-    """`ballot` ballot by ballot in Python (`ballot_votes_kernel` for each count)."""
+    """Repeated General Assembly ballots for one seat, ballot by ballot in Python.
+
+    Each ballot draws the members' logistic noise (N, candidates) and counts the votes
+    (`ballot_votes_kernel`); a candidate with two thirds of the members wins, else the least
+    voted leaves (a clean slate stands again). The reference of `ballot_from`, which
+    `election_kernel` runs.
+
+    Args:
+        affinity: (N, N) affinity; every row is a voting member of the Assembly.
+        candidates: Row indices of the candidates, strongest standing first.
+        rules: Election parameters.
+        rng: The election's generator.
+
+    Returns:
+        (winner's row, or -1 if no candidate reached two thirds; ballots held).
+    """
     standing_order = [int(c) for c in candidates]
     n_members = affinity.shape[0]
     for round_ in range(1, rules.max_ballots + 1):
@@ -445,3 +423,156 @@ def ballot_round_kernel(affinity, candidates, noise, ga_noise, write_in_threshol
             weakest = k
     won = 3 * votes[leader] >= 2 * affinity.shape[0]
     return (leader if won else -1), weakest
+
+
+@njit(cache=True, nogil=True)
+def gumbel_from(uniform, at, out):
+    """The draws of numpy's `gumbel(size=len(out))` into `out`, from its doubles `uniform[at:]`.
+
+    `uniform`: the generator's next doubles (`rng.random(m)`, the draws each of numpy's
+    distributions starts from); numpy's `loc - scale * log(-log(1 - U))` with loc 0 and
+    scale 1 written out, the next U taken when 1 - U is 1 (numpy's rejection). `math.log`
+    is the C library's log, as numpy's (also without the compiler).
+
+    Returns:
+        The index of the next unused draw, or -1 if `uniform` ran out.
+    """
+    for i in range(len(out)):
+        u = 2.0
+        while not u < 1.0:
+            if at >= len(uniform):
+                return -1
+            u = 1.0 - uniform[at]
+            at += 1
+        out[i] = 0.0 - 1.0 * math.log(-math.log(u))
+    return at
+
+
+@njit(cache=True, nogil=True)
+def logistic_from(uniform, at, out):
+    """The draws of numpy's `logistic(size=len(out))` into `out`, from `uniform[at:]`.
+
+    numpy's `loc + scale * log(U / (1 - U))` with loc 0 and scale 1, the next U taken when
+    U is 0 (numpy's rejection); see `gumbel_from`.
+
+    Returns:
+        The index of the next unused draw, or -1 if `uniform` ran out.
+    """
+    for i in range(len(out)):
+        u = 0.0
+        while u <= 0.0:
+            if at >= len(uniform):
+                return -1
+            u = uniform[at]
+            at += 1
+        out[i] = 0.0 + 1.0 * math.log(u / (1.0 - u))
+    return at
+
+
+@njit(cache=True, nogil=True)
+def ballot_from(uniform, at, affinity, candidates, ga_noise, write_in_threshold, max_ballots):
+    """`ballot_reference` from the uniform draws `uniform[at:]` (`logistic_from`: N x k a ballot).
+
+    Returns:
+        (winner's row, or -1 if no candidate reached two thirds; ballots held; the index of
+        the next unused draw, or -1 if `uniform` ran out).
+    """
+    order = candidates.astype(np.int64)
+    n_members = affinity.shape[0]
+    for round_ in range(1, max_ballots + 1):
+        k = len(order)
+        noise = np.empty(n_members * k)
+        at = logistic_from(uniform, at, noise)
+        if at < 0:
+            return -1, round_, -1
+        leader, weakest = ballot_round_kernel(affinity, order, noise, ga_noise, write_in_threshold)
+        if leader >= 0:
+            return order[leader], round_, at
+        if k > 1:  # a clean slate stands again
+            rest = np.empty(k - 1, dtype=np.int64)
+            rest[:weakest] = order[:weakest]
+            rest[weakest:] = order[weakest + 1 :]
+            order = rest
+    return -1, max_ballots, at
+
+
+@njit(cache=True, nogil=True)
+def election_kernel(
+    uniform,
+    log_population,
+    mean,
+    sd,
+    last_term_end,
+    year,
+    seats,
+    permanent_rows,
+    pending,
+    group_code,
+    slot_group,
+    arab,
+    arab_slot,
+    affinity,
+    size_weight,
+    rotation_weight,
+    rotation_horizon,
+    candidacy_noise,
+    contested_share,
+    ga_noise,
+    write_in_threshold,
+    max_ballots,
+):
+    """A year's election in one call, as `Council._elect_reference` draws and decides it.
+
+    Every draw of the election is one of the generator's doubles (gumbel, uniform and
+    logistic draws: one double each, but numpy's rare rejections), taken in turn from
+    `uniform` (the generator's next doubles). Standing (`gumbel_from`, `standing_kernel`),
+    the states that may not stand (`blocked_kernel`), then each slot in turn: its three best
+    eligible states (`candidates_kernel`; `slot_group` the slot's group code, -1 any state;
+    the slot `arab_slot` reserved, -1 none), one draw for a contested seat (two candidates),
+    the ballots (`ballot_from`), and the next in standing if the candidates withdraw.
+
+    Returns:
+        The winners' rows, the candidates and the ballots of each slot (slots,) each, and
+        the number of draws used (-1: `uniform` ran out, the rest is not meaningful).
+    """
+    n, n_slots = len(log_population), len(slot_group)
+    winners = np.zeros(n_slots, dtype=np.int64)
+    stood = np.zeros(n_slots, dtype=np.int64)
+    ballots = np.zeros(n_slots, dtype=np.int64)
+    gumbel = np.empty(n)
+    at = gumbel_from(uniform, 0, gumbel)
+    if at < 0:
+        return winners, stood, ballots, -1
+    score = standing_kernel(
+        log_population,
+        mean,
+        sd,
+        last_term_end,
+        year,
+        gumbel,
+        size_weight,
+        rotation_weight,
+        rotation_horizon,
+        candidacy_noise,
+    )
+    blocked = blocked_kernel(n, seats, permanent_rows, pending)
+    for s in range(n_slots):
+        ranked = candidates_kernel(
+            score, blocked, group_code, slot_group[s], arab, s == arab_slot, 3
+        )
+        if len(ranked) == 0:
+            raise ValueError("ballot: no candidate stands")
+        if at >= len(uniform):
+            return winners, stood, ballots, -1
+        contested = uniform[at] < contested_share and len(ranked) > 1
+        candidates = ranked[: 2 if contested else 1]
+        winner, ballots[s], at = ballot_from(
+            uniform, at + 1, affinity, candidates, ga_noise, write_in_threshold, max_ballots
+        )
+        if at < 0:
+            return winners, stood, ballots, -1
+        if winner < 0:  # the candidates withdraw for the next state in standing
+            winner = ranked[len(candidates)] if len(ranked) > len(candidates) else candidates[0]
+        blocked[winner] = True
+        winners[s], stood[s] = winner, len(candidates)
+    return winners, stood, ballots, at

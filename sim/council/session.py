@@ -58,9 +58,13 @@ kernels (`*_kernel`), each the same numbers, bit for bit, as the plain-numpy ref
 it (`*_reference`; `tests/test_council_speed.py`). The year's votes are one kernel
 (`year_votes_kernel`, the others in turn) on every draw of the year made first
 (`Council._year_draws`), beside the step-by-step `Council._vote_agenda_reference`; the
-election beside `Council._elect_reference`. The random draws stay numpy's generator calls,
-the same draws in the same order (array draws of one distribution where single draws
-followed each other: the same values); the year's two generators are made together.
+election is one kernel too (`election_kernel`) beside `Council._elect_reference`. The
+agenda's draws stay numpy's generator calls, the same draws in the same order (array draws of
+one distribution where single draws followed each other: the same values); the election's,
+all one double each (gumbel, uniform and logistic draws), are a block of the generator's
+doubles that the kernel turns into numpy's draws (`gumbel_from`, `logistic_from`), the unused
+ones given back. A generator is not passed to a kernel: numba's unboxing of a new one costs
+some 50 us within a model step. The year's two generators are made together.
 
 Entry point: `hold_council(model)`, the Council's phase of the year.
 """
@@ -81,13 +85,12 @@ from sim.council.elections import (
     GROUPS,
     ElectionRules,
     arab_swing_group,
-    ballot,
     ballot_reference,
     best_standing_kernel,
-    blocked_kernel,
-    candidates_kernel,
     cohort_of,
     elected_allocation,
+    election_kernel,
+    mean_and_sd,
     standing,
 )
 from sim.council.rules import (
@@ -320,7 +323,6 @@ class Council:
         self._penholder_rows = np.array([row[c] for c in penholders if c in row], dtype=int)
         self._is_penholder = np.zeros(len(self._iso3), bool)
         self._is_penholder[self._penholder_rows] = True
-        self._penholder_set = set(self._penholder_rows.tolist())
         agenda_rows = [row[c] for c in agenda if c in row] or list(range(len(self._iso3)))
         self._agenda_weight = np.zeros(len(self._iso3))
         self._agenda_weight[agenda_rows] = 1.0
@@ -434,55 +436,76 @@ class Council:
     ) -> None:
         """Hold the election of `year` for the given elected slots.
 
-        `rng`: the election's generator, `_stream(year, _ELECTION)` (None: made here). The
-        states that may not stand (`blocked_kernel`), then each slot in turn: its three best
-        eligible states in standing (`candidates_kernel`), one draw for a contested seat
-        (two candidates), then the ballots (`ballot`). The same draws in the same order, and
-        the same winners, as `_elect_reference`.
+        `rng`: the election's generator, `_stream(year, _ELECTION)` (None: made here), a
+        PCG64 one. Standing, candidates and ballots of every slot in one call
+        (`election_kernel`), from a block of the generator's doubles (every draw of the
+        election is one double, but numpy's rare rejections): enough for two ballots of two
+        candidates a slot, doubled while it runs out; the draws it did not use are given back
+        (`advance`), so the generator ends where the election's own draws leave it. The same
+        draws in the same order, and the same winners, as `_elect_reference`.
         """
         rules = self.election_rules
         rng = self._stream(year, _ELECTION) if rng is None else rng
-        score = standing(
-            np.log(np.asarray(model.population, dtype=float)), self._last_term_end, year, rules, rng
-        )
+        log_population = np.log(np.asarray(model.population, dtype=float))
+        mean, sd = mean_and_sd(log_population)
         pending = (
             np.array(list(self._pending.values()), dtype=np.int64) if self._pending else _NO_ROWS
         )
-        blocked = blocked_kernel(len(self._iso3), self.seats, self._permanent_rows, pending)
         arab_group = arab_swing_group(year) if self.rule.elected_seats in (6, 10, 14) else None
-        arab_slot = next((s for s in slots if self.seat_group[s] == arab_group), None)
-        affinity, codes, elections = model.affinity, self._group_codes, self.elections
-        for slot in slots:
-            group = self.seat_group[slot]
-            reserved = slot == arab_slot
-            ranked = candidates_kernel(
-                score,
-                blocked,
+        groups = [self.seat_group[slot] for slot in slots]
+        codes = self._group_codes
+        slot_group = np.array(
+            [codes.get(group, len(codes)) if group else -1 for group in groups], dtype=np.int64
+        )
+        arab_slot = next((k for k, group in enumerate(groups) if group == arab_group), -1)
+        n = len(log_population)
+        uniform = rng.random(n + len(slots) * (1 + 4 * n))
+        while True:
+            winners, stood, ballots, used = election_kernel(
+                uniform,
+                log_population,
+                mean,
+                sd,
+                self._last_term_end,
+                year,
+                self.seats,
+                self._permanent_rows,
+                pending,
                 self._group_code,
-                codes.get(group, len(codes)) if group else -1,
+                slot_group,
                 self._arab,
-                reserved,
-                3,  # two candidates, then the next in standing if they withdraw
+                arab_slot,
+                model.affinity,
+                rules.size_weight,
+                rules.rotation_weight,
+                rules.rotation_horizon,
+                rules.candidacy_noise,
+                rules.contested_share,
+                rules.ga_noise,
+                rules.write_in_threshold,
+                rules.max_ballots,
             )
-            contested = rng.random() < rules.contested_share and len(ranked) > 1
-            candidates = ranked[: 2 if contested else 1]
-            winner, ballots = ballot(affinity, candidates, rules, rng)
-            if winner < 0:  # the candidates withdraw for the next state in standing
-                rest = ranked[len(candidates) :]
-                winner = int(rest[0] if len(rest) else candidates[0])
-            blocked[winner] = True
+            if used >= 0:
+                break
+            uniform = np.concatenate([uniform, rng.random(len(uniform))])  # the stream goes on
+        # back over the unused draws: the period is 2**128, so 2**128 - k steps on is k back
+        rng.bit_generator.advance(2**128 + used - len(uniform))
+        iso3, elections = self._iso3, self.elections
+        for k, (slot, winner, count, held) in enumerate(
+            zip(slots, winners.tolist(), stood.tolist(), ballots.tolist(), strict=True)
+        ):
             self._last_term_end[winner] = year + 2
             elections.append(
                 {
                     "year": year,
                     "seat": int(slot),
-                    "group": group,
-                    "arab_seat": bool(reserved),
-                    "iso3": self._iso3[winner],
+                    "group": groups[k],
+                    "arab_seat": k == arab_slot,
+                    "iso3": iso3[winner],
                     "term_start": year + 1,
                     "term_end": year + 2,
-                    "candidates": len(candidates),
-                    "ballots": ballots,
+                    "candidates": count,
+                    "ballots": held,
                 }
             )
             if install:
@@ -920,7 +943,7 @@ class Council:
         self.drafts.append(
             {
                 "year": np.full(n, year),
-                "draft": self._draft_count + np.arange(n),
+                "draft": np.arange(self._draft_count, self._draft_count + n),
                 "sponsor": sponsors,
                 "penholder": penholder,
                 "subject": subject,
@@ -951,7 +974,7 @@ class Council:
         """
         n = int(rng.poisson(self.drafts_per_year))
         seats = len(self.seats)
-        held_by_pen = sum(row in self._penholder_set for row in self.seats.tolist())
+        held_by_pen = int(np.count_nonzero(self._is_penholder[self.seats]))
         pen_draw = rng.random(n)
         pen_pick = rng.integers(0, held_by_pen or seats, n)  # as `sponsor_pools_kernel`
         other_pick = rng.integers(0, seats - held_by_pen or seats, n)
