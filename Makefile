@@ -89,3 +89,4 @@ data: $(STAMP)
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache .hypothesis
+	find sim -name '*.nb[ci]' -delete  # numba's compiled kernels (sim/kernels.py)

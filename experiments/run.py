@@ -62,6 +62,7 @@ from experiments.store import (
     write_text,
 )
 from sim import WorldModel
+from sim.model import one_blas_thread
 
 log = logging.getLogger(__name__)
 
@@ -102,21 +103,22 @@ def run_replicates(
     leave_out = {kind for kind, sink in sinks.items() if sink is None}
     parts: dict[str, list[pd.DataFrame]] = {"steps": [], "votes": [], "countries": []}
     children = np.random.SeedSequence(seed).spawn(replicates)
-    for replicate, child in enumerate(
-        tqdm(children, desc=progress, unit="replicate", disable=None if progress else True)
-    ):
-        drawn = draws[replicate] if draws else {}
-        model = WorldModel(**{**kwargs, **drawn}, rng=np.random.default_rng(child))
-        for _ in range(steps):
-            model.step()
-        for kind, table in record(model, leave_out).items():
-            table.insert(0, "replicate", replicate)
-            for place, (name, value) in enumerate(drawn.items(), start=1):
-                table.insert(place, name, column_value(value))
-            if kind in sinks:
-                sinks[kind](table)
-            else:
-                parts[kind].append(table)
+    with one_blas_thread():  # held once for the job, not set again every year
+        for replicate, child in enumerate(
+            tqdm(children, desc=progress, unit="replicate", disable=None if progress else True)
+        ):
+            drawn = draws[replicate] if draws else {}
+            model = WorldModel(**{**kwargs, **drawn}, rng=np.random.default_rng(child))
+            for _ in range(steps):
+                model.step()
+            for kind, table in record(model, leave_out).items():
+                table.insert(0, "replicate", replicate)
+                for place, (name, value) in enumerate(drawn.items(), start=1):
+                    table.insert(place, name, column_value(value))
+                if kind in sinks:
+                    sinks[kind](table)
+                else:
+                    parts[kind].append(table)
     return {kind: pd.concat(tables, ignore_index=True) for kind, tables in parts.items() if tables}
 
 

@@ -9,6 +9,7 @@ in `docs/` and `../shared/DESIGN.md`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import inspect
@@ -31,6 +32,7 @@ from sim.checks import allowed_types, check_arguments
 from sim.council import Council, CouncilRule, get_rule, session
 from sim.council.session import DRAFTS_PER_YEAR, HOPELESS_DRAFT_SHARE
 from sim.events import check_schedule, schedule
+from sim.kernels import all_finite
 from sim.outcomes import (
     OUTCOME_NAMES,
     actor_weights,
@@ -138,11 +140,11 @@ class NonFiniteState(FloatingPointError):
 def check_finite(model: WorldModel, phase, names: Iterable[str]) -> None:
     """Raise `NonFiniteState` naming the year, phase and array if one is not finite.
 
-    One reduction an array: the sum of a finite array of this model's magnitudes is finite.
+    One compiled pass an array (`sim.kernels.all_finite`, over its values in memory order).
     """
     for name in names:
         array = getattr(model, name, None)
-        if array is not None and not math.isfinite(array.sum()):
+        if array is not None and not all_finite(array.ravel("K")):
             bad = np.argwhere(~np.isfinite(np.asarray(array)))
             where = ""
             if len(bad):
@@ -237,12 +239,37 @@ def start_blocs(world: World, terms: dict, year: int) -> tuple[list[blocs.Bloc],
 _BLAS = threadpoolctl.ThreadpoolController()
 
 
+_BLAS_LIMITED = False  # within `one_blas_thread`
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """BLAS limited to one thread within the block (restored after); nested blocks are free.
+
+    Setting the limit costs about 12 us (threadpoolctl asks and sets every BLAS library), as
+    much as a small phase: a loop over many models and years (`experiments.run`) holds it
+    once, and the steps within it skip their own.
+    """
+    global _BLAS_LIMITED
+    if _BLAS_LIMITED:
+        yield
+        return
+    with _BLAS.limit(limits=1, user_api="blas"):
+        _BLAS_LIMITED = True
+        try:
+            yield
+        finally:
+            _BLAS_LIMITED = False
+
+
 def single_threaded_blas(method):
-    """`method` with BLAS limited to one thread while it runs (restored after)."""
+    """`method` with BLAS limited to one thread while it runs (`one_blas_thread`)."""
 
     @functools.wraps(method)
     def limited(*args, **kwargs):
-        with _BLAS.limit(limits=1, user_api="blas"):
+        if _BLAS_LIMITED:
+            return method(*args, **kwargs)
+        with one_blas_thread():
             return method(*args, **kwargs)
 
     return limited
@@ -502,6 +529,12 @@ class WorldModel(mesa.Model):
         self._strategy_rows = {
             name: np.flatnonzero(self.strategies == name) for name in sorted(set(self.strategies))
         }
+        # each country's index among them, and the blocs' roles by proposal, for the alignment
+        # phase (`strategies.strategy_codes`, `strategies.bloc_roles`)
+        self._strategy_codes = np.empty(self.n, dtype=np.int64)
+        for code, who in enumerate(self._strategy_rows.values()):
+            self._strategy_codes[who] = code
+        self._bloc_roles: dict = {}
         requested = {"USA": strategy_USA, "CHN": strategy_CHN, "RUS": strategy_RUS}
         requested = {
             code: politics.strategy(code) if value is None else value

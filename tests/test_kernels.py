@@ -18,6 +18,7 @@ import pytest
 from sim import WorldModel, diplomacy
 from sim.kernels import (
     TILE,
+    all_finite,
     bloc_members,
     exp_into,
     pairwise_plan,
@@ -101,3 +102,46 @@ def test_bloc_members_lists_each_blocs_members_in_country_order(n_blocs):
     for b in range(n_blocs):
         assert order[start[b] : start[b + 1]].tolist() == np.flatnonzero(bloc == b).tolist()
     assert len(order) == (bloc >= 0).sum()
+
+
+@pytest.mark.parametrize("n", (0, 1, 7, 64, 193 * 193))
+def test_all_finite_is_numpys_isfinite_all(n):
+    rng = np.random.default_rng(n)
+    values = rng.normal(0.0, 1e300, n) * rng.choice([1.0, 1e-300, 0.0], n)
+    assert all_finite(values) and np.isfinite(values).all()
+    for bad in (np.nan, np.inf, -np.inf):
+        for at in {0, n // 2, n - 1} if n else set():
+            spoiled = values.copy()
+            spoiled[at] = bad
+            assert not all_finite(spoiled), (bad, at)
+    # finite values whose sum overflows are finite (a sum-based check would stop the run)
+    assert all_finite(np.full(4, 1e308))
+
+
+def test_the_kernels_run_as_plain_python_without_the_compiler():
+    """NUMBA_DISABLE_JIT=1 (for debugging) runs every kernel as Python: the same numbers."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from sim import synthetic_world
+
+    script = (
+        "import json; from sim import WorldModel, synthetic_world\n"
+        "m = WorldModel(synthetic_world(20, seed=3), rng=1)\n"
+        "m.step(); m.step()\n"
+        "print(json.dumps(m.datacollector.get_model_vars_dataframe().to_dict('list')))\n"
+    )
+    env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    plain = json.loads(done.stdout)
+    model = WorldModel(synthetic_world(20, seed=3), rng=1)
+    model.step()
+    model.step()
+    compiled = json.loads(
+        json.dumps(model.datacollector.get_model_vars_dataframe().to_dict("list"))
+    )
+    assert model.council is not None and plain == compiled

@@ -85,3 +85,19 @@ def test_blas_runs_on_one_thread_inside_the_step_and_is_restored_after(monkeypat
     model.step()
     assert seen and all(threads == 1 for threads in seen[0])
     assert blas_threads() == before
+    # held once around many steps (as experiments.run does): the steps do not set it again
+    limits = []
+    original = model_module._BLAS.limit
+    monkeypatch.setattr(
+        model_module._BLAS, "limit", lambda **kwargs: limits.append(kwargs) or original(**kwargs)
+    )
+    with model_module.one_blas_thread():
+        for _ in range(3):
+            model.step()
+        with model_module.one_blas_thread():  # nested: free
+            assert all(threads == 1 for threads in blas_threads())
+    assert limits == [{"limits": 1, "user_api": "blas"}]
+    assert all(threads == 1 for threads in seen[-1]) and len(seen) == 4
+    assert blas_threads() == before
+    model.step()  # alone again: it sets the limit itself
+    assert len(limits) == 2 and blas_threads() == before
