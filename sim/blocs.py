@@ -6,7 +6,9 @@ camps splits (structural balance, Heider 1946; the camps found by `bisect`, Dore
 1996); the camp holding the leader keeps the name. Cohesion is the mean affinity among its
 members. New blocs are founded in the alignment phase, where the followers choose
 (`sim.alignment.strategies.found_blocs`). The blocs' sizes and lowest internal affinity, which
-say which blocs may split, are one compiled pass (`bloc_stats_kernel`, beside its reference).
+say which blocs may split, are one compiled pass (`bloc_stats_kernel`, beside its reference);
+the bisection's rounds and the sums over blocs keep their matrix products (BLAS) and do the
+rest in kernels (`camp_move_kernel`, `spread_kernel`, ...; their references beside them).
 
 Entry point: `update_blocs(model)`, the blocs' phase of the year (after the alignment choices).
 """
@@ -20,6 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from numba import njit
+
+from sim.kernels import bloc_members
 
 if TYPE_CHECKING:
     from sim.model import WorldModel
@@ -85,23 +89,91 @@ def membership_matrix(bloc: np.ndarray, n_blocs: int) -> np.ndarray:
     return matrix
 
 
-def bloc_sums(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
+def bloc_sums(
+    matrix: np.ndarray, members: np.ndarray, live: np.ndarray | None = None
+) -> np.ndarray:
     """Matrix @ members (N, B), computed over the blocs that have members only.
 
     Blocs founded and dissolved over a long run keep their (empty) columns; skipping them
-    keeps the dyadic work proportional to the blocs that exist.
+    keeps the dyadic work proportional to the blocs that exist. `bloc_sums_reference` in
+    fewer numpy calls: the same matrix product (the same operands, so the same bits), the
+    blocs with members found and the columns spread by kernels.
 
     Args:
         matrix: (N, N) values.
         members: (N, B) 0/1 membership (`membership_matrix`).
+        live: The blocs with members (`live_blocs_kernel(members)`), if known.
     """
+    if live is None:
+        live = live_blocs_kernel(members)
+    if len(live) == members.shape[1]:  # every bloc has members (the usual case)
+        return (matrix @ members).astype(float, copy=False)
+    return spread_kernel(matrix @ members[:, live], live, members.shape[1])
+
+
+def bloc_sums_reference(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """`bloc_sums` in plain numpy (as it was)."""
     live = members.any(axis=0)
-    if live.all():  # every bloc has members (the usual case)
+    if live.all():
         return (matrix @ members).astype(float, copy=False)
     live = live.nonzero()[0]
     sums = np.zeros((matrix.shape[0], members.shape[1]))
     sums[:, live] = matrix @ members[:, live]
     return sums
+
+
+def live_blocs_reference(members: np.ndarray) -> np.ndarray:
+    """The blocs (columns of an (N, B) membership) that have a member (nonzero), in order."""
+    return members.any(axis=0).nonzero()[0]
+
+
+@njit(cache=True, nogil=True)
+def live_blocs_kernel(members):
+    """`live_blocs_reference` column by column."""
+    live = np.empty(members.shape[1], dtype=np.int64)
+    n_live = 0
+    for b in range(members.shape[1]):
+        for i in range(members.shape[0]):
+            if members[i, b] != 0:
+                live[n_live] = b
+                n_live += 1
+                break
+    return live[:n_live]
+
+
+def spread_reference(product: np.ndarray, live: np.ndarray, n_blocs: int) -> np.ndarray:
+    """(n, B) zeros with the columns `live` set to `product`'s (n, len(live)) columns."""
+    sums = np.zeros((product.shape[0], n_blocs))
+    sums[:, live] = product
+    return sums
+
+
+@njit(cache=True, nogil=True)
+def spread_kernel(product, live, n_blocs):
+    """`spread_reference` row by row."""
+    sums = np.zeros((product.shape[0], n_blocs))
+    for k in range(product.shape[0]):
+        for c in range(len(live)):
+            sums[k, live[c]] = product[k, c]
+    return sums
+
+
+def membership_reference(bloc: np.ndarray, n_blocs: int) -> tuple[np.ndarray, np.ndarray]:
+    """`membership_matrix(bloc, n_blocs)` and its blocs with members (`live_blocs_reference`)."""
+    members = membership_matrix(bloc, n_blocs)
+    return members, live_blocs_reference(members)
+
+
+@njit(cache=True, nogil=True)
+def membership_kernel(bloc, n_blocs):
+    """`membership_reference` in one pass over the countries (every bloc below `n_blocs`)."""
+    members = np.zeros((len(bloc), n_blocs))
+    has = np.zeros(n_blocs, dtype=np.bool_)
+    for i in range(len(bloc)):
+        if bloc[i] >= 0:
+            members[i, bloc[i]] = 1.0
+            has[bloc[i]] = True
+    return members, np.flatnonzero(has)
 
 
 def cohesion_of(affinity: np.ndarray, rows: np.ndarray) -> float:
@@ -128,11 +200,90 @@ def bisect(affinity: np.ndarray, members: np.ndarray, leader: int) -> np.ndarray
 
     Args:
         affinity: Full affinity matrix (N, N).
-        members: Row indices of the bloc's members.
+        members: Row indices of the members.
         leader: Row index of the leader (stays in the first camp).
 
     Returns:
         The members of the other camp (empty if every member sides with the leader).
+    """
+    return members[~leader_camp(affinity, members, leader)]
+
+
+def leader_camp(affinity: np.ndarray, members: np.ndarray, leader: int) -> np.ndarray:
+    """`bisect`'s camp of the leader, as a mask over `members` (bool).
+
+    `bisect_reference`'s search, its matrix products (BLAS) the same; the sub-matrix, and
+    each round's averages and moves, by kernels (`camp_start_kernel`, `camp_move_kernel`).
+    """
+    sub, head, in_camp, out_camp = camp_start_kernel(affinity, members, leader)
+    if head < 0:
+        raise IndexError("bisect: the leader is not among the members")
+    for _ in range(len(members)):
+        moved, out_moved, stable = camp_move_kernel(sub @ in_camp, sub @ out_camp, in_camp, head)
+        if stable:
+            break
+        in_camp, out_camp = moved, out_moved
+    return in_camp != 0.0
+
+
+@njit(cache=True, nogil=True)
+def camp_start_kernel(affinity, members, leader):
+    """The members' affinity with a zero diagonal, the leader's place and its first camp.
+
+    Returns:
+        sub (n, n), head (the leader's place in `members`, -1: absent), and the first camp
+        (the members liking the leader at least 0, and the leader) as 0/1 floats, and 1 minus it.
+    """
+    n = len(members)
+    sub = np.empty((n, n))
+    head = -1
+    for r in range(n):
+        if head < 0 and members[r] == leader:
+            head = r
+        for c in range(n):
+            sub[r, c] = affinity[members[r], members[c]] if r != c else 0.0
+    in_camp, out_camp = np.zeros(n), np.ones(n)
+    if head >= 0:
+        for r in range(n):
+            if sub[r, head] >= 0.0 or r == head:
+                in_camp[r], out_camp[r] = 1.0, 0.0
+    return sub, head, in_camp, out_camp
+
+
+@njit(cache=True, nogil=True)
+def camp_move_kernel(with_camp, with_rest, in_camp, head):
+    """One round of `bisect_reference`: each member to the camp it likes more on average.
+
+    Args:
+        with_camp: (n,) each member's affinity summed over the leader's camp (sub @ in_camp).
+        with_rest: (n,) the same over the other camp (sub @ (1 - in_camp)).
+        in_camp: (n,) the leader's camp, 0/1.
+        head: The leader's place (stays in its camp).
+
+    Returns:
+        The new camp as 0/1, 1 minus it, and whether no member moved.
+    """
+    n = len(in_camp)
+    count = 0.0
+    for i in range(n):
+        count += in_camp[i]
+    moved, out_moved = np.empty(n), np.empty(n)
+    stable = True
+    for i in range(n):
+        size = count - in_camp[i]  # the others in the leader's camp
+        rest = (n - 1) - size
+        to_camp = with_camp[i] / size if size > 0 else 0.0
+        to_rest = with_rest[i] / rest if rest > 0 else 0.0
+        joins = to_camp >= to_rest or i == head
+        moved[i], out_moved[i] = (1.0, 0.0) if joins else (0.0, 1.0)
+        stable = stable and joins == (in_camp[i] != 0.0)
+    return moved, out_moved, stable
+
+
+def bisect_reference(affinity: np.ndarray, members: np.ndarray, leader: int) -> np.ndarray:
+    """`bisect` in plain numpy, round by round: its reference (the same arguments and result).
+
+    The search as `bisect`'s docstring states it, each round's averages and moves in numpy.
     """
     sub = affinity[np.ix_(members, members)].copy()
     np.fill_diagonal(sub, 0.0)
@@ -166,16 +317,17 @@ def update_blocs(model: WorldModel) -> None:
     # a split moves only the splitting bloc's members, so each bloc's size and lowest
     # affinity (one compiled pass) hold until its own turn
     sizes, lowest = bloc_stats_kernel(model.affinity, model.bloc, len(model.blocs))
+    split = False
     for b, bloc in enumerate(list(model.blocs)):
         if not bloc.active or sizes[b] < 3:
             continue
         if lowest[b] >= model.bloc_split_threshold:
             continue  # no pair below the threshold: no two camps can be below it
         members = np.flatnonzero(model.bloc == b)
-        leaving = bisect(model.affinity, members, bloc.leader)
+        camp = leader_camp(model.affinity, members, bloc.leader)
+        leaving, staying = members[~camp], members[camp]  # as `bisect`
         if not len(leaving):
             continue
-        staying = members[~np.isin(members, leaving)]
         across = model.affinity[np.ix_(leaving, staying)].mean()
         if across >= model.bloc_split_threshold:
             continue
@@ -183,7 +335,10 @@ def update_blocs(model: WorldModel) -> None:
             model.bloc[leaving] = NON_ALIGNED
         else:
             found_bloc(model, int(leaving[np.argmax(model._capability[leaving])]), leaving)
-    sizes = np.bincount(model.bloc + 1, minlength=len(model.blocs) + 1)[1:].tolist()
+        split = True
+    if split:  # the sizes after the splits
+        sizes = np.bincount(model.bloc + 1, minlength=len(model.blocs) + 1)[1:]
+    sizes = sizes.tolist()
     for b, bloc in enumerate(model.blocs):
         # a bloc left with its leader alone dissolves; the leader is non-aligned
         if bloc.active and sizes[b] <= 1:
@@ -208,19 +363,22 @@ def bloc_stats_reference(affinity: np.ndarray, bloc: np.ndarray, n_blocs: int):
 
 @njit(cache=True, nogil=True)
 def bloc_stats_kernel(affinity, bloc, n_blocs):
-    """`bloc_stats_reference` in one pass over the pairs of aligned countries."""
-    sizes = np.zeros(n_blocs, dtype=np.int64)
+    """`bloc_stats_reference` in one pass over the pairs of members of a bloc.
+
+    Each member's row is read at its bloc's members only (`bloc_members`, in country order:
+    the pairs in the order of a pass over every pair, so even a NaN is the same one).
+    """
+    start, order = bloc_members(bloc, n_blocs)
+    sizes = start[1:] - start[:-1]
     lowest = np.full(n_blocs, np.inf)
     for i in range(len(bloc)):
         b = bloc[i]
         if b < 0:
             continue
-        sizes[b] += 1
-        for j in range(len(bloc)):
-            if bloc[j] == b:
-                x = affinity[i, j]
-                if x < lowest[b] or x != x:
-                    lowest[b] = x
+        for k in range(start[b], start[b + 1]):
+            x = affinity[i, order[k]]
+            if x < lowest[b] or x != x:
+                lowest[b] = x
     return sizes, lowest
 
 

@@ -4,11 +4,13 @@ Names are snake_case with units or groups in them. Blocs present in 2025 ("West"
 "Eurasia") have their own columns; blocs founded later are summed in `*_bloc_other`.
 Polarity is the effective number of poles over capability shares (Laakso & Taagepera 1979),
 each bloc one pole and each non-aligned country its own pole. The sums are one compiled pass
-(`outcome_terms_kernel`, beside its numpy reference).
+(`outcome_terms_kernel`, beside its numpy reference), and the whole row one compiled call
+(`outcome_row_kernel`, which adds the shares and look-ups of `yearly_outcomes_reference`).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
@@ -122,10 +124,96 @@ _SHARE_NAMES = {
 }
 _NONALIGNED = ALIGNMENTS.index("nonaligned")
 _OTHER = ALIGNMENTS.index("other")
+#: The yearly outcomes in the order `yearly_outcomes` returns them (OUTCOME_NAMES' order but
+#: for the tracked bloc groups' size and shares, given group by group before the cohesion).
+ROW_ORDER = (
+    *OUTCOME_NAMES[: OUTCOME_NAMES.index("bloc_size_West")],
+    *(name for _, *names in _BLOC_GROUP_NAMES for name in names),
+    *(f"bloc_cohesion_{name}" for name in INITIAL_BLOCS),
+    *OUTCOME_NAMES[OUTCOME_NAMES.index("ru_cn_aligned") :],
+)
+#: Where `outcome_row_kernel`'s row holds the outcomes that `yearly_outcomes` completes.
+_ROW_SIZE = len(ROW_ORDER)
+_TRADE, _WARS = ROW_ORDER.index("trade_world_usd"), ROW_ORDER.index("wars_ongoing")
+_INTRA = ROW_ORDER.index("intra_bloc_trade_share")
+_ALIGNED, _SPLIT = ROW_ORDER.index("ru_cn_aligned"), ROW_ORDER.index("ru_cn_split_year")
+_GDP_YEAR = ROW_ORDER.index("year_gdp_CHN_passes_USA")
+_CAPABILITY_YEAR = ROW_ORDER.index("year_capability_CHN_passes_USA")
+_INTEGERS = tuple(
+    ROW_ORDER.index(name)
+    for name in ("n_blocs", "nonaligned_count", *(names[1] for names in _BLOC_GROUP_NAMES))
+)
 
 
 def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     """All yearly outcomes of the model's current state (plain floats and ints).
+
+    The row is one compiled call (`outcome_row_kernel`: `outcome_terms_kernel`'s sums, then
+    the shares and look-ups of `yearly_outcomes_reference`, in its order), which also
+    updates the years of the Russia-China split and of China passing the United States.
+    Left here: the sum of trade within blocs (Python's `sum`, which compensates rounding),
+    the integers and the model's state.
+    """
+    group_of, tracked = bloc_groups(tuple([b.name for b in model.blocs]))
+    row, years = model.row, model.transition_years
+    flat = outcome_row_kernel(
+        model._gdp_usd,
+        model._capability,
+        model._trade_usd,
+        model.bloc,
+        group_of,
+        model.actor_weights,
+        model.affinity,
+        tracked,
+        model.non_dollar_share,
+        model.global_south,
+        model.brics_plus,
+        row.get("RUS", -1),
+        row.get("CHN", -1),
+        row.get("USA", -1),
+        int(model.year),
+        bool(model._ru_cn_were_aligned),
+        float(model.ru_cn_split_year),
+        float(years["gdp"]),
+        float(years["capability"]),
+    )
+    values = flat.tolist()
+    within = values[_ROW_SIZE:]  # trade within each bloc
+    del values[_ROW_SIZE:]
+    total = values[_TRADE]
+    if total > 0:  # min: the two sums round differently when all trade is within blocs
+        values[_INTRA] = min(sum(within) / total, 1.0)
+    for k in _INTEGERS:
+        values[k] = int(values[k])
+    values[0], values[_WARS] = int(model.year), len(model.conflicts)
+    aligned = values[_ALIGNED]
+    if aligned == aligned:  # Russia and China are both in the world
+        model._ru_cn_were_aligned = aligned == 1.0
+        values[_ALIGNED] = int(aligned)
+    model.ru_cn_split_year = values[_SPLIT]
+    years["gdp"], years["capability"] = values[_GDP_YEAR], values[_CAPABILITY_YEAR]
+    return dict(zip(ROW_ORDER, values, strict=True))
+
+
+@functools.cache
+def bloc_groups(names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Each bloc's alignment group (an index into ALIGNMENTS) and the INITIAL_BLOCS' indices.
+
+    Made once per list of bloc names (read-only int64 arrays; -1: a tracked bloc absent).
+    """
+    group_of = np.array(
+        [ALIGNMENTS.index(name) if name in INITIAL_BLOCS else _OTHER for name in names],
+        dtype=np.int64,
+    )
+    tracked = np.array(
+        [names.index(name) if name in names else -1 for name in INITIAL_BLOCS], dtype=np.int64
+    )
+    group_of.flags.writeable = tracked.flags.writeable = False
+    return group_of, tracked
+
+
+def yearly_outcomes_reference(model: WorldModel) -> dict[str, float]:
+    """`yearly_outcomes` with the row assembled in Python; `outcome_row_kernel`'s reference.
 
     The sums over countries and pairs are one compiled pass (`outcome_terms_kernel`); the
     rest are look-ups.
@@ -465,6 +553,113 @@ def outcome_terms_kernel(
     flat[at : at + n_blocs] = within
     flat[at + n_blocs :] = touching
     return flat
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _at_most_one(x):
+    """min(x, 1.0) as Python computes it (x itself unless 1.0 < x; a NaN stays NaN)."""
+    return 1.0 if 1.0 < x else x
+
+
+@njit(cache=True, nogil=True)
+def outcome_row_kernel(
+    gdp,
+    cap,
+    trade,
+    bloc,
+    group_of,
+    weights,
+    affinity,
+    tracked,
+    share,
+    south,
+    brics,
+    rus,
+    chn,
+    usa,
+    year,
+    were_aligned,
+    split_year,
+    gdp_year,
+    cap_year,
+):
+    """`yearly_outcomes_reference`'s row in ROW_ORDER, as floats, then the trade within blocs.
+
+    `outcome_terms_kernel`'s sums, then the same arithmetic as the reference (Python's
+    `min(x, 1.0)`, its divisions and conditions) in one call. The first eleven arguments are
+    `outcome_terms_kernel`'s; `rus`, `chn`, `usa` those countries' rows (-1: absent); `year`,
+    `were_aligned`, `split_year`, `gdp_year`, `cap_year` the model's year and its state
+    before this year's record. The row ends in the state after it (the split year and the
+    two passing years, NaN: not yet). Left NaN or 0 for the caller: intra-bloc trade share
+    (Python's compensated `sum` of the trade within blocs, the last B entries), the number
+    of wars; the year, counts and sizes are integral floats, `ru_cn_aligned` 1, 0 or NaN.
+    """
+    n_actors, n_blocs, n_groups = weights.shape[0], len(group_of), _NONALIGNED + 1
+    flat = outcome_terms_kernel(
+        gdp, cap, trade, bloc, group_of, weights, affinity, tracked, share, south, brics
+    )
+    world_gdp, total, outside = flat[0], flat[1], flat[2]
+    at_groups = 6 + 2 * n_actors
+    at_counts = at_groups + 3 * _NONALIGNED + len(tracked)
+    at_within = at_counts + 2 * n_groups
+    at_touching = at_within + n_blocs
+    row = np.empty(_ROW_SIZE + n_blocs)
+    row[0], row[1], row[2] = float(year), world_gdp, total
+    k = 3
+    for a in range(2 * n_actors):  # the tracked actors' GDP, then capability shares
+        row[k] = flat[6 + a]
+        k += 1
+    row[k], row[k + 1], row[k + 2] = flat[3], flat[4], flat[5]  # polarity, blocs, non-aligned
+    k += 3
+    for t in range(_NONALIGNED):  # per bloc group: size, capability share, GDP share
+        at = at_groups + 3 * t
+        row[k], row[k + 1] = flat[at], _at_most_one(flat[at + 1])
+        row[k + 2] = flat[at + 2] / world_gdp
+        k += 3
+    for t in range(len(tracked)):  # a bloc without a pair of members: cohesion 0
+        value = flat[at_groups + 3 * _NONALIGNED + t]
+        row[k] = 0.0 if value != value else value
+        k += 1
+    if rus >= 0 and chn >= 0:
+        aligned = bloc[rus] >= 0 and bloc[rus] == bloc[chn]
+        if not aligned and were_aligned and split_year != split_year:
+            split_year = float(year)  # the first year apart after a year together
+        row[k] = 1.0 if aligned else 0.0
+    else:
+        row[k] = np.nan
+    row[k + 1] = split_year
+    k += 2
+    for t in range(2):  # the Global South's and BRICS+'s shares per alignment
+        at = at_counts + t * n_groups
+        size = 0.0
+        for c in range(n_groups):
+            size += flat[at + c]
+        for c in range(n_groups):
+            row[k] = flat[at + c] / size if size != 0.0 else np.nan
+            k += 1
+    row[k] = np.nan  # intra_bloc_trade_share: the caller's
+    k += 1
+    for t in range(len(tracked)):
+        b = tracked[t]
+        within, touching = flat[at_within + b], flat[at_touching + b]
+        row[k] = _at_most_one(within / touching) if b >= 0 and touching > 0 else 0.0
+        k += 1
+    row[k] = _at_most_one(outside / total) if total > 0 else np.nan
+    row[k + 1] = share[chn] if chn >= 0 else np.nan
+    row[k + 2] = share[rus] if rus >= 0 else np.nan
+    k += 3
+    for a, b in ((usa, chn), (usa, rus), (rus, chn)):  # GREAT_POWER_PAIRS
+        row[k] = affinity[a, b] if a >= 0 and b >= 0 else np.nan
+        k += 1
+    row[k] = trade[rus, chn] + trade[chn, rus] if rus >= 0 and chn >= 0 else np.nan
+    row[k + 1] = 0.0  # wars_ongoing: the caller's
+    if chn >= 0 and usa >= 0 and gdp_year != gdp_year and gdp[chn] > gdp[usa]:
+        gdp_year = float(year)
+    if chn >= 0 and usa >= 0 and cap_year != cap_year and cap[chn] > cap[usa]:
+        cap_year = float(year)
+    row[k + 2], row[k + 3] = gdp_year, cap_year
+    row[_ROW_SIZE:] = flat[at_within:at_touching]
+    return row
 
 
 def country_reporters() -> dict:

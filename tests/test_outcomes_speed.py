@@ -19,7 +19,7 @@ import pytest
 
 import sim.model as model_module
 from sim import WorldModel, blocs, economy, outcomes, synthetic_world
-from sim.blocs import NON_ALIGNED, bisect, bloc_sums, cohesion_of, found_bloc
+from sim.blocs import NON_ALIGNED, bisect_reference, bloc_sums_reference, cohesion_of, found_bloc
 from tests.conftest import BLOC_CHURN
 
 SEEDS = (0, 1)
@@ -104,7 +104,7 @@ class Frozen:
                 continue
             if model.affinity[np.ix_(members, members)].min() >= model.bloc_split_threshold:
                 continue
-            leaving = bisect(model.affinity, members, bloc.leader)
+            leaving = bisect_reference(model.affinity, members, bloc.leader)
             if not len(leaving):
                 continue
             staying = members[~np.isin(members, leaving)]
@@ -183,7 +183,7 @@ class Frozen:
                     strict=True,
                 )
             )
-        among = bloc_sums(trade, members) * members
+        among = bloc_sums_reference(trade, members) * members
         within = among.sum(axis=0)
         out["intra_bloc_trade_share"] = (
             float(min(within.sum() / total, 1.0)) if total > 0 else np.nan
@@ -237,6 +237,19 @@ KERNELS = (
 )
 
 
+def camp_reference(affinity, members, leader):
+    """`sim.blocs.leader_camp` by `bisect_reference`: the members not leaving."""
+    return ~np.isin(members, bisect_reference(affinity, members, leader))
+
+
+#: Checked in every run, reached in some (a bloc without members, a bisection).
+SOMETIMES = (
+    (blocs, "live_blocs_kernel", blocs.live_blocs_reference, "array"),
+    (blocs, "spread_kernel", blocs.spread_reference, "array"),
+    (blocs, "leader_camp", camp_reference, "array"),
+)
+
+
 def checked(kernel, reference, how, calls):
     """The kernel, each call compared with its reference on copies of the same inputs."""
 
@@ -248,6 +261,8 @@ def checked(kernel, reference, how, calls):
             assert not isinstance(arg, np.ndarray) or identical(arg, copy), kernel.__name__
         if how == "terms":  # (gdp, cap, trade, bloc, group_of, weights, ...)
             check_terms(result, expected, args[5].shape[0], len(args[4]))
+        elif how == "array":
+            assert identical(result, expected), kernel.__name__
         else:
             for got, want in zip(result, expected, strict=True):
                 assert identical(got, want), kernel.__name__
@@ -257,10 +272,39 @@ def checked(kernel, reference, how, calls):
     return run
 
 
+def outcome_state(model) -> tuple:
+    """The model's state that the yearly outcomes read and update."""
+    return model._ru_cn_were_aligned, model.ru_cn_split_year, dict(model.transition_years)
+
+
+def same_row(got: dict, want: dict) -> bool:
+    """The same names in the same order, the same types and bits."""
+    return list(got) == list(want) and all(
+        type(got[k]) is type(want[k]) and identical(got[k], want[k]) for k in want
+    )
+
+
+def checked_outcomes(calls):
+    """`yearly_outcomes`, each call compared with its reference from the same state."""
+
+    def run(model):
+        before = outcome_state(model)
+        want = outcomes.yearly_outcomes_reference(model)
+        after = outcome_state(model)
+        model._ru_cn_were_aligned, model.ru_cn_split_year, model.transition_years = before
+        got = outcomes.yearly_outcomes(model)
+        assert same_row(got, want) and repr(outcome_state(model)) == repr(after)
+        calls["outcome_row_kernel"] = calls.get("outcome_row_kernel", 0) + 1
+        return got
+
+    return run
+
+
 def run(seed, keywords, monkeypatch=None, calls=None):
     if monkeypatch is not None:
-        for module, name, reference, how in KERNELS:
+        for module, name, reference, how in KERNELS + SOMETIMES:
             monkeypatch.setattr(module, name, checked(getattr(module, name), reference, how, calls))
+        monkeypatch.setattr(model_module, "yearly_outcomes", checked_outcomes(calls))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = WorldModel(**keywords, rng=seed)
@@ -296,7 +340,9 @@ def frozen_phases():
 def test_runs_match_the_original_code(monkeypatch, name, keywords, seed):
     calls: dict[str, int] = {}
     new = run(seed, keywords, monkeypatch, calls)
-    assert {kernel for _, kernel, _, _ in KERNELS} <= set(calls)
+    assert {kernel for _, kernel, _, _ in KERNELS} | {"outcome_row_kernel"} <= set(calls)
+    if name == "bloc_churn":
+        assert {kernel for _, kernel, _, _ in SOMETIMES} <= set(calls)
     monkeypatch.undo()
     monkeypatch.setattr(model_module, "PHASES", frozen_phases())
     monkeypatch.setattr(model_module, "yearly_outcomes", Frozen.yearly_outcomes)
@@ -363,3 +409,59 @@ def test_kernels_match_references_on_edge_inputs(seed):
         with np.errstate(invalid="ignore", divide="ignore"):
             want = outcomes.outcome_terms_reference(*args)
         check_terms(outcomes.outcome_terms_kernel(*args), want, len(weights), len(group_of))
+
+
+def test_the_row_kernel_follows_its_reference_through_splits_and_passings():
+    """Russia and China together, then apart; China passing the United States; actors absent."""
+    worlds = (WorldModel(rng=0), WorldModel(scenario=synthetic_world(30, seed=1), rng=0))
+    for model in worlds:
+        model.step()
+        rus, chn, usa = (model.row.get(code) for code in ("RUS", "CHN", "USA"))
+        for year in range(6):
+            model.year += 1
+            if rus is not None:
+                model.bloc[[rus, chn]] = (0, 0) if year in (1, 2, 4) else (0, 1)
+                if year == 3:
+                    model._gdp_usd[chn] = 2.0 * model._gdp_usd[usa]
+                if year == 5:
+                    model._capability[chn] = 2.0 * model._capability[usa]
+                    model.bloc[:] = -1  # no bloc at all
+            before = outcome_state(model)
+            want = outcomes.yearly_outcomes_reference(model)
+            after = outcome_state(model)
+            model._ru_cn_were_aligned, model.ru_cn_split_year, model.transition_years = before
+            assert same_row(outcomes.yearly_outcomes(model), want)
+            assert repr(outcome_state(model)) == repr(after)
+        if rus is not None:  # every change seen
+            assert model.ru_cn_split_year == model.start_year + 2  # the first year apart
+            assert model.transition_years == {
+                "gdp": model.start_year + 5,
+                "capability": model.start_year + 7,
+            }
+    assert sorted(outcomes.ROW_ORDER) == sorted(outcomes.OUTCOME_NAMES)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_bloc_sums_and_bisection_match_their_references(seed):
+    """Blocs without members, NaN and tied affinities: the same bits as the references."""
+    rng = np.random.default_rng(seed)
+    n = 15 + seed
+    matrix = rng.choice([0.0, 0.3, 1.0, np.nan], (n, n))
+    for bloc in (rng.integers(-1, 5, n), np.full(n, -1), rng.integers(0, 2, n)):
+        members = blocs.membership_matrix(bloc, 6)
+        assert identical(blocs.live_blocs_kernel(members), blocs.live_blocs_reference(members))
+        assert identical(blocs.bloc_sums(matrix, members), bloc_sums_reference(matrix, members))
+        for got, want in zip(
+            blocs.membership_kernel(bloc, 6), blocs.membership_reference(bloc, 6), strict=True
+        ):
+            assert identical(got, want)
+    for _ in range(40):
+        affinity = rng.choice([-0.5, -0.1, 0.0, 0.2, 0.7], (n, n))
+        affinity = affinity + affinity.T
+        members = np.sort(rng.choice(n, rng.integers(3, n + 1), replace=False))
+        leader = int(rng.choice(members))
+        want = bisect_reference(affinity, members, leader)
+        assert identical(blocs.bisect(affinity, members, leader), want)
+        assert identical(blocs.leader_camp(affinity, members, leader), ~np.isin(members, want))
+    with pytest.raises(IndexError):
+        blocs.bisect(affinity, np.array([0, 1, 2]), 3)  # a leader outside the bloc

@@ -17,7 +17,8 @@ Keohane & Nye (1977) "Power and Interdependence"; landscape, Axelrod & Bennett (
 Landscape Theory of Aggregation", British Journal of Political Science 23(2).
 
 The per-country loops (the alignment context, balancing's and hedging's scores, the barred
-options, the choice, the founders and their friends) are compiled kernels (numba), each
+options, the choice, the founders and their friends, who joins, the strategies' groups of a
+proposal's friends) are compiled kernels (numba), each
 beside the plain-numpy reference it reproduces (`*_reference`; tests/test_alignment_speed.py):
 bit for bit, except the context, whose sums over each bloc's members are added in another
 order than the reference's matrix products (within 1e-12 of the sums of their terms'
@@ -36,8 +37,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from sim.blocs import bloc_sums, found_bloc, membership_matrix
-from sim.diplomacy import group_threat
+from sim.blocs import bloc_sums, found_bloc, membership_kernel, membership_matrix
 from sim.kernels import bloc_members
 from sim.registry import registrar
 
@@ -255,9 +255,10 @@ def alignment_context(
         n_blocs, bloc_threat = len(model.blocs) + 1, None
     everyone = rows is None
     rows = every_row(model.n) if everyone else np.asarray(rows)
-    if bloc_threat is None:
+    if bloc_threat is None:  # group_threat(threat, membership_matrix(bloc, n_blocs))
         threat = model._pair_threat if everyone else model._pair_threat[rows]
-        bloc_threat = group_threat(threat, membership_matrix(bloc, n_blocs))
+        members, live = membership_kernel(bloc, n_blocs)
+        bloc_threat = np.minimum(bloc_sums(threat, members, live), 1.0)
     elif not everyone:
         bloc_threat = bloc_threat[rows]
     terms, bloc_cap = context_kernel(
@@ -270,15 +271,10 @@ def alignment_context(
         n_blocs,
         rows,
     )
+    # affinity_to_bloc, trade_share, trade_exposure, ideology_gap, landscape_gain (positional:
+    # faster than by keyword)
     return AlignmentContext(
-        bloc_threat=bloc_threat,
-        bloc_capability=bloc_cap,
-        affinity_to_bloc=terms[0],
-        trade_share=terms[1],
-        trade_exposure=terms[2],
-        ideology_gap=terms[3],
-        landscape_gain=terms[4],
-        thresholds=model.thresholds,
+        bloc_threat, bloc_cap, terms[0], terms[1], terms[2], terms[3], terms[4], model.thresholds
     )
 
 
@@ -311,11 +307,21 @@ def align(model: WorldModel) -> None:
 def bloc_roles(model: WorldModel, n_options: int, proposer: int = -1) -> tuple:
     """Whether each bloc is active (B,) and its leader (B,), B = `n_options` - 1.
 
-    A bloc beyond the model's (a proposed one) is active and led by `proposer`.
+    A bloc beyond the model's (a proposed one) is active and led by `proposer`. The arrays are
+    read-only, made again only when the blocs' activity or leaders change (kept on the model
+    per number of proposed blocs and proposer: a candidate often proposes year after year).
     """
     extra = n_options - 1 - len(model.blocs)
-    active = np.array([b.active for b in model.blocs] + [True] * extra, dtype=bool)
-    leaders = np.array([b.leader for b in model.blocs] + [proposer] * extra, dtype=np.int64)
+    key = [(b.active, b.leader) for b in model.blocs]
+    slot = (extra, proposer if extra else -1)
+    cache = model._bloc_roles
+    cached = cache.get(slot)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    active = np.array([is_active for is_active, _ in key] + [True] * extra, dtype=bool)
+    leaders = np.array([leader for _, leader in key] + [proposer] * extra, dtype=np.int64)
+    active.flags.writeable = leaders.flags.writeable = False
+    cache[slot] = (key, (active, leaders))
     return active, leaders
 
 
@@ -357,9 +363,15 @@ def scores_of(
     scores = np.empty((len(rows), n_options))
     if everyone:
         groups = model._strategy_rows.items()
-    else:
-        chosen = model.strategies[rows]
-        groups = ((name, np.flatnonzero(chosen == name)) for name in set(chosen))
+    else:  # the rows' positions by strategy (each group in the order of `rows`)
+        names, codes = strategy_codes(model)
+        start, order = positions_kernel(codes, rows, len(names))
+        start = start.tolist()
+        groups = (
+            (name, order[start[c] : start[c + 1]])
+            for c, name in enumerate(names)
+            if start[c + 1] > start[c]
+        )
     for name, who in groups:
         values = STRATEGIES[name](ctx, who)
         if (
@@ -386,6 +398,14 @@ def scores_of(
     return scores
 
 
+def strategy_codes(model: WorldModel) -> tuple[tuple[str, ...], np.ndarray]:
+    """The strategies' names (`model._strategy_rows`'s) and each country's index among them.
+
+    Both made with the model (codes (N,) int64), as `_strategy_rows` is.
+    """
+    return tuple(model._strategy_rows), model._strategy_codes
+
+
 def found_blocs(model: WorldModel) -> None:
     """Strong non-aligned states propose a bloc to their friends; each friend's strategy decides.
 
@@ -410,11 +430,11 @@ def found_blocs(model: WorldModel) -> None:
     while at >= 0:
         candidate = candidates[at]
         trial = model.bloc.copy()
-        trial[np.append(friends, candidate)] = len(model.blocs)
+        trial[friends] = trial[candidate] = len(model.blocs)
         ctx = alignment_context(model, trial, friends)
         scores = scores_of(model, ctx, trial, candidate, friends)
-        scores[:, 0] += model.switching_cost  # they are non-aligned now
-        joiners = friends[scores.argmax(axis=1) == scores.shape[1] - 1]
+        # they are non-aligned now: staying out has the switching cost's bonus
+        joiners = joiners_kernel(scores, friends, float(model.switching_cost))
         if len(joiners) >= model.bloc_formation_followers:
             found_bloc(model, int(candidate), np.append(joiners, candidate))
         at, friends = proposal_kernel(model.affinity, model.bloc, candidates, at + 1, *thresholds)
@@ -737,6 +757,56 @@ def first_proposal_kernel(affinity, bloc, capability, min_capability, threshold,
         return candidates, True, -1, np.empty(0, dtype=np.int64)
     at, friends = _proposal(affinity, bloc, candidates, 0, threshold, followers)
     return candidates, False, at, friends
+
+
+def positions_reference(codes, rows, n_codes):
+    """The positions in `rows` of the countries of each code, in order (`positions_kernel`).
+
+    Returns:
+        (start, order): code c's positions are `order[start[c]:start[c + 1]]` (int64).
+    """
+    chosen = codes[rows]
+    groups = [np.flatnonzero(chosen == c) for c in range(n_codes)]
+    start = np.cumsum([0, *(len(group) for group in groups)]).astype(np.int64)
+    return start, np.concatenate([np.empty(0, np.int64), *groups])
+
+
+@njit(cache=True, nogil=True)
+def positions_kernel(codes, rows, n_codes):
+    """`positions_reference` by a counting sort of the rows' codes."""
+    chosen = np.empty(len(rows), dtype=np.int64)
+    for k in range(len(rows)):
+        chosen[k] = codes[rows[k]]
+    return bloc_members(chosen, n_codes)
+
+
+def joiners_reference(scores, friends, switching_cost):
+    """The friends who join a proposed bloc; `joiners_kernel` computes the same.
+
+    A friend joins if its best option, staying out having `switching_cost` more, is the
+    proposed bloc (the last column of `scores`, (len(friends), B + 2)).
+    """
+    scores = scores.copy()
+    scores[:, 0] += switching_cost
+    return friends[scores.argmax(axis=1) == scores.shape[1] - 1]
+
+
+@njit(cache=True, nogil=True)
+def joiners_kernel(scores, friends, switching_cost):
+    """`joiners_reference` friend by friend (the first best option, a NaN first, as argmax)."""
+    n, n_options = scores.shape
+    joiners = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        best, top = 0, np.nan
+        for c in range(n_options):
+            total = scores[i, c] + switching_cost if c == 0 else scores[i, c]
+            if c == 0 or total > top or (total != total and top == top):
+                best, top = c, total
+        if best == n_options - 1:
+            joiners[k] = friends[i]
+            k += 1
+    return joiners[:k]
 
 
 def decide_reference(scores, bonus, noise, noise_scale, bloc, switching_cost, active, leaders):
