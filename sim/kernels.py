@@ -93,7 +93,7 @@ def upper_tiles(n: int) -> np.ndarray:
 
 def _bits_as_float(bits: int) -> float:
     """The float64 whose IEEE bits are the int64 `bits` (plain Python; compiled, a bit cast)."""
-    return float(np.int64(bits).view(np.float64))
+    return float(np.uint64(bits & 0xFFFF_FFFF_FFFF_FFFF).view(np.float64))  # wraps as int64
 
 
 def _float_as_bits(value: float) -> int:

@@ -20,6 +20,7 @@ from sim.kernels import (
     TILE,
     all_finite,
     bloc_members,
+    exp,
     exp_into,
     pairwise_plan,
     pairwise_sum,
@@ -118,6 +119,13 @@ def test_all_finite_is_numpys_isfinite_all(n):
     assert all_finite(np.full(4, 1e308))
 
 
+#: exp's edges: NaN, infinities, signed zeros, the overflow and subnormal ends.
+EXP_EDGES = (
+    float("nan"), float("inf"), -float("inf"), 0.0, -0.0, 1.0, 709.7, 709.8, -708.5, -745.1,
+    -745.3, -0.5,
+)  # fmt: skip
+
+
 def test_the_kernels_run_as_plain_python_without_the_compiler():
     """NUMBA_DISABLE_JIT=1 (for debugging) runs every kernel as Python: the same numbers."""
     import json
@@ -132,12 +140,16 @@ def test_the_kernels_run_as_plain_python_without_the_compiler():
         "m = WorldModel(synthetic_world(20, seed=3), rng=1)\n"
         "m.step(); m.step()\n"
         "print(json.dumps(m.datacollector.get_model_vars_dataframe().to_dict('list')))\n"
+        "from sim.kernels import exp\n"
+        f"print(json.dumps([repr(float(exp(float(x)))) for x in {list(map(repr, EXP_EDGES))}]))\n"
     )
     env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
-    plain = json.loads(done.stdout)
+    outcomes, exps = done.stdout.splitlines()
+    plain = json.loads(outcomes)
+    assert json.loads(exps) == [repr(float(exp(x))) for x in EXP_EDGES]  # NaN, inf, overflow
     model = WorldModel(synthetic_world(20, seed=3), rng=1)
     model.step()
     model.step()
