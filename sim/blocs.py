@@ -89,9 +89,7 @@ def membership_matrix(bloc: np.ndarray, n_blocs: int) -> np.ndarray:
     return matrix
 
 
-def bloc_sums(
-    matrix: np.ndarray, members: np.ndarray, live: np.ndarray | None = None
-) -> np.ndarray:
+def bloc_sums(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Matrix @ members (N, B), computed over the blocs that have members only.
 
     Blocs founded and dissolved over a long run keep their (empty) columns; skipping them
@@ -102,10 +100,8 @@ def bloc_sums(
     Args:
         matrix: (N, N) values.
         members: (N, B) 0/1 membership (`membership_matrix`).
-        live: The blocs with members (`live_blocs_kernel(members)`), if known.
     """
-    if live is None:
-        live = live_blocs_kernel(members)
+    live = live_blocs_kernel(members)
     if len(live) == members.shape[1]:  # every bloc has members (the usual case)
         return (matrix @ members).astype(float, copy=False)
     return spread_kernel(matrix @ members[:, live], live, members.shape[1])
@@ -156,24 +152,6 @@ def spread_kernel(product, live, n_blocs):
         for c in range(len(live)):
             sums[k, live[c]] = product[k, c]
     return sums
-
-
-def membership_reference(bloc: np.ndarray, n_blocs: int) -> tuple[np.ndarray, np.ndarray]:
-    """`membership_matrix(bloc, n_blocs)` and its blocs with members (`live_blocs_reference`)."""
-    members = membership_matrix(bloc, n_blocs)
-    return members, live_blocs_reference(members)
-
-
-@njit(cache=True, nogil=True)
-def membership_kernel(bloc, n_blocs):
-    """`membership_reference` in one pass over the countries (every bloc below `n_blocs`)."""
-    members = np.zeros((len(bloc), n_blocs))
-    has = np.zeros(n_blocs, dtype=np.bool_)
-    for i in range(len(bloc)):
-        if bloc[i] >= 0:
-            members[i, bloc[i]] = 1.0
-            has[bloc[i]] = True
-    return members, np.flatnonzero(has)
 
 
 def cohesion_of(affinity: np.ndarray, rows: np.ndarray) -> float:

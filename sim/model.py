@@ -529,12 +529,10 @@ class WorldModel(mesa.Model):
         self._strategy_rows = {
             name: np.flatnonzero(self.strategies == name) for name in sorted(set(self.strategies))
         }
-        # each country's index among them, and the blocs' roles by proposal, for the alignment
-        # phase (`strategies.strategy_codes`, `strategies.bloc_roles`)
+        # each country's index among them (`strategies.strategy_codes`, the alignment phase's)
         self._strategy_codes = np.empty(self.n, dtype=np.int64)
         for code, who in enumerate(self._strategy_rows.values()):
             self._strategy_codes[who] = code
-        self._bloc_roles: dict = {}
         requested = {"USA": strategy_USA, "CHN": strategy_CHN, "RUS": strategy_RUS}
         requested = {
             code: politics.strategy(code) if value is None else value

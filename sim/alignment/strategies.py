@@ -17,8 +17,8 @@ Keohane & Nye (1977) "Power and Interdependence"; landscape, Axelrod & Bennett (
 Landscape Theory of Aggregation", British Journal of Political Science 23(2).
 
 The per-country loops (the alignment context, balancing's and hedging's scores, the barred
-options, the choice, the founders and their friends, who joins, the strategies' groups of a
-proposal's friends) are compiled kernels (numba), each
+options, the choice, the founders and their friends, the strategies' groups of a proposal's
+friends) are compiled kernels (numba), each
 beside the plain-numpy reference it reproduces (`*_reference`; tests/test_alignment_speed.py):
 bit for bit, except the context, whose sums over each bloc's members are added in another
 order than the reference's matrix products (within 1e-12 of the sums of their terms'
@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from sim.blocs import bloc_sums, found_bloc, membership_kernel, membership_matrix
+from sim.blocs import bloc_sums, found_bloc, membership_matrix
+from sim.diplomacy import group_threat
 from sim.kernels import bloc_members
 from sim.registry import registrar
 
@@ -255,10 +256,9 @@ def alignment_context(
         n_blocs, bloc_threat = len(model.blocs) + 1, None
     everyone = rows is None
     rows = every_row(model.n) if everyone else np.asarray(rows)
-    if bloc_threat is None:  # group_threat(threat, membership_matrix(bloc, n_blocs))
+    if bloc_threat is None:
         threat = model._pair_threat if everyone else model._pair_threat[rows]
-        members, live = membership_kernel(bloc, n_blocs)
-        bloc_threat = np.minimum(bloc_sums(threat, members, live), 1.0)
+        bloc_threat = group_threat(threat, membership_matrix(bloc, n_blocs))
     elif not everyone:
         bloc_threat = bloc_threat[rows]
     terms, bloc_cap = context_kernel(
@@ -307,21 +307,11 @@ def align(model: WorldModel) -> None:
 def bloc_roles(model: WorldModel, n_options: int, proposer: int = -1) -> tuple:
     """Whether each bloc is active (B,) and its leader (B,), B = `n_options` - 1.
 
-    A bloc beyond the model's (a proposed one) is active and led by `proposer`. The arrays are
-    read-only, made again only when the blocs' activity or leaders change (kept on the model
-    per number of proposed blocs and proposer: a candidate often proposes year after year).
+    A bloc beyond the model's (a proposed one) is active and led by `proposer`.
     """
     extra = n_options - 1 - len(model.blocs)
-    key = [(b.active, b.leader) for b in model.blocs]
-    slot = (extra, proposer if extra else -1)
-    cache = model._bloc_roles
-    cached = cache.get(slot)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    active = np.array([is_active for is_active, _ in key] + [True] * extra, dtype=bool)
-    leaders = np.array([leader for _, leader in key] + [proposer] * extra, dtype=np.int64)
-    active.flags.writeable = leaders.flags.writeable = False
-    cache[slot] = (key, (active, leaders))
+    active = np.array([b.active for b in model.blocs] + [True] * extra, dtype=bool)
+    leaders = np.array([b.leader for b in model.blocs] + [proposer] * extra, dtype=np.int64)
     return active, leaders
 
 
@@ -433,8 +423,8 @@ def found_blocs(model: WorldModel) -> None:
         trial[friends] = trial[candidate] = len(model.blocs)
         ctx = alignment_context(model, trial, friends)
         scores = scores_of(model, ctx, trial, candidate, friends)
-        # they are non-aligned now: staying out has the switching cost's bonus
-        joiners = joiners_kernel(scores, friends, float(model.switching_cost))
+        scores[:, 0] += model.switching_cost  # they are non-aligned now
+        joiners = friends[scores.argmax(axis=1) == scores.shape[1] - 1]
         if len(joiners) >= model.bloc_formation_followers:
             found_bloc(model, int(candidate), np.append(joiners, candidate))
         at, friends = proposal_kernel(model.affinity, model.bloc, candidates, at + 1, *thresholds)
@@ -778,35 +768,6 @@ def positions_kernel(codes, rows, n_codes):
     for k in range(len(rows)):
         chosen[k] = codes[rows[k]]
     return bloc_members(chosen, n_codes)
-
-
-def joiners_reference(scores, friends, switching_cost):
-    """The friends who join a proposed bloc; `joiners_kernel` computes the same.
-
-    A friend joins if its best option, staying out having `switching_cost` more, is the
-    proposed bloc (the last column of `scores`, (len(friends), B + 2)).
-    """
-    scores = scores.copy()
-    scores[:, 0] += switching_cost
-    return friends[scores.argmax(axis=1) == scores.shape[1] - 1]
-
-
-@njit(cache=True, nogil=True)
-def joiners_kernel(scores, friends, switching_cost):
-    """`joiners_reference` friend by friend (the first best option, a NaN first, as argmax)."""
-    n, n_options = scores.shape
-    joiners = np.empty(n, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        best, top = 0, np.nan
-        for c in range(n_options):
-            total = scores[i, c] + switching_cost if c == 0 else scores[i, c]
-            if c == 0 or total > top or (total != total and top == top):
-                best, top = c, total
-        if best == n_options - 1:
-            joiners[k] = friends[i]
-            k += 1
-    return joiners[:k]
 
 
 def decide_reference(scores, bonus, noise, noise_scale, bloc, switching_cost, active, leaders):
