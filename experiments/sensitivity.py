@@ -99,7 +99,9 @@ def analyse(
         )
     space = problem(design.factors)
     resamples = RESAMPLES[design.method] if resamples is None else resamples
-    common = {"num_resamples": resamples, "conf_level": confidence, "seed": seed}
+    # SALib's sobol and delta analyses take a seed of 0 for none (`if seed:`) and then draw
+    # the bootstrap from numpy's global state: so they are given seed + 1, as morris is
+    common = {"num_resamples": resamples, "conf_level": confidence, "seed": seed + 1}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if design.method == "sobol":
