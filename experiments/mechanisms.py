@@ -25,8 +25,10 @@ per lever and outcome) and `DIR/mechanisms.png` (a forest plot), prints the tabl
 `check(table, explained)` lists the rows that fail: verdict not "as expected" and not listed
 in the "Explained nulls" section of `docs/VALIDATION.md` (`explained_nulls` reads it: one
 bullet per lever and outcome, "- `lever` `outcome`: why the theory predicts no effect, with
-evidence"). `--check` exits 1 when any row fails; the test suite runs the study at a quick
-size and does the same (`tests/test_mechanisms.py`, marker `mechanisms`).
+evidence"); `stale_explanations(table, explained)` lists the entries whose row is as
+expected (they excuse nothing). `--check` exits 1 when any row fails or any entry is stale;
+the test suite runs the study at its full size and does the same (`tests/test_mechanisms.py`,
+marker `mechanisms`).
 
 To add a lever: add its arms to `configs/arm/` (if new) and a `Lever` to `LEVERS`.
 """
@@ -682,7 +684,7 @@ def explained_nulls(text: str) -> dict[tuple[str, str], str]:
     Each entry is a bullet that starts with the lever's and the outcome's names in
     backticks, then the explanation with its evidence (continuation lines indented):
 
-        - `g4_no_veto` `adoption_share`: the theory predicts no effect because ...; evidence: ...
+        - `ceasefire` `p5_agreement`: the theory predicts no effect because ...; evidence: ...
 
     Args:
         text: The Markdown text.
@@ -755,6 +757,15 @@ def unknown_explanations(
     """Explained pairs that name no lever's outcome (a typo, or a lever since removed)."""
     known = {(lever.name, o.name) for lever in levers for o in lever.outcomes}
     return [key for key in explained if key not in known]
+
+
+def stale_explanations(
+    table: pd.DataFrame, explained: Mapping[tuple[str, str], str]
+) -> list[tuple[str, str]]:
+    """Explained pairs whose row is now "as expected": the entry excuses nothing; remove it."""
+    rows = zip(table["lever"], table["outcome"], table["verdict"], strict=True)
+    expected = {(lever, outcome) for lever, outcome, verdict in rows if verdict == AS_EXPECTED}
+    return [key for key in explained if key in expected]
 
 
 def check(table: pd.DataFrame, explained: Mapping[tuple[str, str], str]) -> pd.DataFrame:
@@ -1209,6 +1220,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rewrote the generated section of {args.docs}")
     for key in unknown_explanations(explained, levers if not args.levers else LEVERS):
         print(f"warning: {args.docs} explains `{key[0]}` `{key[1]}`, not a lever's outcome")
+    stale = stale_explanations(result.table, explained)
+    for key in stale:
+        print(f"{args.docs} explains `{key[0]}` `{key[1]}`, now as expected: remove the entry")
+    if stale and args.check:
+        return 1
     if len(result.failing):
         print(f"\n{len(result.failing)} of {len(result.table)} lever outcomes fail:")
         for row in result.failing.to_dict("records"):

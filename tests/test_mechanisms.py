@@ -259,6 +259,13 @@ def test_check_returns_the_rows_neither_as_expected_nor_explained():
     ]
 
 
+def test_an_explanation_of_a_row_now_as_expected_is_stale():
+    verdicts = [AS_EXPECTED, NULL, AS_EXPECTED]
+    table = pd.DataFrame({"lever": ["a", "b", "c"], "outcome": ["x"] * 3, "verdict": verdicts})
+    explained = {("a", "x"): "why", ("b", "x"): "why", ("z", "x"): "no such row"}
+    assert mech.stale_explanations(table, explained) == [("a", "x")]
+
+
 def test_the_validation_document_has_its_markers_and_known_entries(tmp_path):
     text = mech.DOCS.read_text()
     assert text.count(BEGIN) == 1 and text.count(END) == 1
@@ -375,6 +382,8 @@ def test_every_lever_moves_its_outcomes_as_its_theory_expects(tmp_path, capsys):
         for r in failing.itertuples()
     ]
     assert failing.empty, "lever outcomes not as expected nor explained:\n" + "\n".join(lines)
+    # and the document explains no row that needs no explanation (remove such an entry)
+    assert mech.stale_explanations(table, mech.read_explained()) == []
 
 
 def test_the_csv_reads_back_as_analysed(tmp_path):
