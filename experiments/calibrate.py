@@ -20,13 +20,17 @@ TARGETS is a target file (`configs/calibration/*.yaml`) that declares
 - `loss`: `squared_z` (sum over the fitted targets of ((model - value) / scale)^2) or
   `absolute` (sum of |model - value|; with value 0, the sum of errors such as the hindcast
   scores);
-- `trials`, `replicates`, `seed`, `startup_trials`: the defaults of the command.
+- `trials`, `replicates`, `seed`, `startup_trials`: the defaults of the command;
+- `start` (optional): a value for every parameter, the point the study tries first (Optuna's
+  `enqueue_trial`), e.g. the best point of an earlier fit when the world has changed since:
+  the re-fit then ends at least as well as that point does on today's world.
 
 The study is Optuna's TPE sampler (`TPESampler(seed, multivariate=True)`, the first
-`min(startup_trials, max(trials // 5, 1))` trials random), run sequentially in memory: the
-same file, arguments and code give the same trials bit for bit. Every trial runs the same
-replicate seeds, `SeedSequence(seed).spawn(replicates)` (common random numbers: points differ
-by their parameters only). Outputs, in `--out` (default `outputs/calibration/<file stem>/`):
+`min(startup_trials, max(trials // 5, 1))` trials random, counting `start`), run
+sequentially in memory: the same file, arguments and code give the same trials bit for bit.
+Every trial runs the same replicate seeds, `SeedSequence(seed).spawn(replicates)` (common
+random numbers: points differ by their parameters only). Outputs, in `--out` (default
+`outputs/calibration/<file stem>/`):
 
 - `trials.csv`: one row per trial: `trial`, `loss`, the parameters, `model_<target>` for
   every target (fitted and validation);
@@ -68,7 +72,7 @@ TARGETS_DIR = ROOT / "configs" / "calibration"
 LOSSES = ("squared_z", "absolute")
 #: Keys of a target file.
 FILE_KEYS = ("objective", "parameters", "targets", "loss", "trials", "replicates", "seed")
-FILE_KEYS += ("startup_trials", "about")
+FILE_KEYS += ("startup_trials", "start", "about")
 #: Keys every target may have, besides the objective's own.
 TARGET_KEYS = ("fit", "value", "scale", "source")
 
@@ -513,6 +517,7 @@ class Calibration:
     replicates: int
     seed: int
     startup_trials: int
+    start: Mapping[str, float] | None = None
     about: str = ""
 
     @property
@@ -604,8 +609,34 @@ def load(
         given = settings.get(key)
         where = f"--{key.replace('_', '-')}" if given is not None else f"{path}: {key}"
         values[key] = _whole(where, spec.get(key, default) if given is None else given, low)
+    start = parse_start(spec.get("start"), f"{path}: start", parameters)
     about = spec.get("about", "")
-    return Calibration(path, objective, parameters, targets, loss, about=str(about), **values)
+    return Calibration(
+        path, objective, parameters, targets, loss, start=start, about=str(about), **values
+    )
+
+
+def parse_start(spec: Any, where: str, parameters: Sequence[Factor]) -> dict[str, float] | None:
+    """The `start` node: a value in its range for every parameter (None: no start point)."""
+    if spec is None:
+        return None
+    names = [f.name for f in parameters]
+    if not isinstance(spec, Mapping) or set(spec) != set(names):
+        given = sorted(spec) if isinstance(spec, Mapping) else spec
+        raise CalibrationError(
+            f"{where}: expected a value for every parameter ({', '.join(names)}), got {given!r}"
+        )
+    start = {}
+    for f in parameters:
+        x = spec[f.name]
+        numeric = not isinstance(x, bool) and isinstance(x, int if f.integer else int | float)
+        if not (numeric and f.low <= x <= f.high):
+            kind = "a whole number" if f.integer else "a number"
+            raise CalibrationError(
+                f"{where}.{f.name}: expected {kind} in [{f.low}, {f.high}], got {x!r}"
+            )
+        start[f.name] = int(x) if f.integer else float(x)
+    return start
 
 
 def parse_targets(spec: Any, path: str, objective: Objective, loss: str) -> tuple[Target, ...]:
@@ -720,6 +751,8 @@ def run_study(
             multivariate=True,
         )
     study = optuna.create_study(direction="minimize", sampler=sampler)
+    if c.start is not None:
+        study.enqueue_trial(dict(c.start))  # trial 0
     rows: list[dict[str, Any]] = []
 
     def objective(trial: Any) -> float:

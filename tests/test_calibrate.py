@@ -116,6 +116,18 @@ def test_the_same_seed_gives_the_same_trials_and_another_seed_others(toy, tmp_pa
     assert not np.array_equal(first["theta"], other["theta"])
 
 
+def test_the_start_point_is_tried_first(toy, tmp_path):
+    spec = toy_spec(trials=4, start={"theta": TRUTH})
+    started = run_study(load(write_file(tmp_path / "s.yaml", spec)), progress=None)
+    assert started.table.loc[0, "theta"] == TRUTH and started.best == {"theta": TRUTH}
+    assert started.best_loss == 0.0  # no later trial can beat it
+    unstarted = run_study(load(write_file(tmp_path / "u.yaml", toy_spec(trials=4))), progress=None)
+    assert unstarted.table.loc[0, "theta"] != TRUTH and unstarted.best_loss > 0.0
+    # the trials after the start are the sampler's own, from the file's seed
+    again = run_study(load(tmp_path / "s.yaml"), progress=None)
+    pd.testing.assert_frame_equal(started.table, again.table, check_exact=True)
+
+
 def test_a_real_model_outcome_generated_at_a_known_value_is_fitted_back(tmp_path):
     """China's GDP share in 2027 at convergence_rate 0.012, fitted back (common seeds)."""
     truth, seed = 0.012, 11
@@ -190,6 +202,10 @@ BAD = [
     ),
     ({"trials": 0}, "trials: expected a whole number >= 1"),
     ({"sampler": "tpe"}, "unknown keys ['sampler']"),
+    ({"start": {"theta": 2.0}}, "start.theta: expected a number in [0.0, 1.0], got 2.0"),
+    ({"start": {"theta": "a"}}, "start.theta: expected a number in [0.0, 1.0], got 'a'"),
+    ({"start": {"phi": 0.5}}, "start: expected a value for every parameter (theta), got ['phi']"),
+    ({"start": 0.5}, "start: expected a value for every parameter (theta), got 0.5"),
 ]
 
 
@@ -209,10 +225,16 @@ def test_a_bad_target_file_fails_naming_the_file_and_the_key(toy, tmp_path, chan
         ({"shock_sd": {"low": -1.0, "high": 0.1}}, "parameters.shock_sd.low: expected a value"),
         ({"events": {"levels": ["status_quo", None]}}, "parameters.events: a calibration fits"),
         ({"convergence_rate": "no_such_set"}, "no factor set 'no_such_set'"),
+        ("start", "start.growth_persistence: expected a number in [0.55, 0.9], got 0.2"),
     ],
 )
 def test_world_parameters_are_checked_as_factors(tmp_path, parameters, message):
+    start = {}
+    if parameters == "start":  # a start point outside a shipped factor's range
+        parameters = {"growth_persistence": "exogenous"}
+        start = {"start": {"growth_persistence": 0.2}}
     spec = {
+        **start,
         "objective": {"name": "outcomes"},
         "parameters": parameters,
         "targets": {"t": {"fit": True, "column": "gdp_share_CHN", "year": 2026, "value": 0.1,
