@@ -105,6 +105,9 @@ def test_ctrl_c_stops_the_workers_before_the_jobs_queued_to_them(tmp_path):
         command,
         cwd=CONFIGS.parent,
         start_new_session=True,
+        # as from a terminal: a shell starts background commands with SIGINT ignored (then
+        # Python installs no KeyboardInterrupt), and the sweep would inherit that from pytest
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
