@@ -21,7 +21,8 @@ Groups map to `WorldModel` keyword arguments:
   events) -> `events`;
 - `model`: every other argument, under its own name;
 - `design` (`configs/design/`): a SALib sample of factors; the job's `design.point` sets
-  their values (`experiments.design`), which replace the groups' and `model`'s;
+  their values (`experiments.design`), which replace the groups' and `model`'s (an
+  override of such a key is refused: `check_overrides`);
 - `uncertainty` (`configs/uncertainty/`): factors each replicate draws
   (`replicate_draws`).
 
@@ -35,6 +36,7 @@ import inspect
 import json
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, field, make_dataclass
 from enum import Enum
 from pathlib import Path
@@ -357,6 +359,29 @@ def model_kwargs(cfg: DictConfig | dict) -> dict[str, Any]:
     if point is not None:  # the design's values at this job's point replace the config's
         kwargs.update(_design(c).values(point))
     return scenario_defaults(kwargs)
+
+
+def check_overrides(cfg: DictConfig | dict, overrides: Sequence[str]) -> None:
+    """Refuse an override of a key that the job's design sets at every point.
+
+    The design's values replace the config's (`model_kwargs`), so such an override would
+    have no effect, silently.
+
+    Raises:
+        ConfigError: Naming the key, the override and the factor.
+    """
+    c = _plain(cfg)
+    if c.get("design") is None:
+        return
+    designed = {config_key(f.name): f.name for f in _design(c).factors}
+    for line in overrides:
+        key = line.split("=", 1)[0].lstrip("+~")
+        if key in designed:
+            raise ConfigError(
+                f"{key}: `{line}` has no effect: the design sets {key} at every point (its"
+                f" factor {designed[key]}); leave the override out, or change the factor"
+                f" (design.factors.{designed[key]}.low/high)"
+            )
 
 
 def _design(c: dict):

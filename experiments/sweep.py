@@ -47,7 +47,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from experiments.design import sweep_arguments
-from experiments.schema import ConfigError, check
+from experiments.schema import ConfigError, check, check_overrides
 from experiments.store import COMPLETE, find_jobs, job_overrides, job_state, write_json
 
 log = logging.getLogger(__name__)
@@ -246,6 +246,7 @@ class JobCheck:
             self.built.add(point)
         try:
             check(task, build=build)
+            check_overrides(task, overrides)
         except ConfigError as error:
             raise ConfigError(f"{_label(number, overrides)}: {error}") from error
         folder = job_folder(config, number)

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from experiments.collect import main as collect_main
+from tests.conftest import ROOT
 from tests.conftest import run_sweep as sweep
 
 DESIGN = ("steps=2", "replicates=2", "alignment=balancing,hedging", "seed=5,6")
@@ -193,6 +194,30 @@ def test_a_value_out_of_range_fails_the_sweep_first_with_its_message_alone(tmp_p
         "expected a value in [0.0, 1.0], got 1.5\nNo job was started.\n"
     )
     assert "Traceback" not in done.stdout and not list(folder.rglob(".hydra"))
+
+
+def test_an_override_that_the_design_would_ignore_fails_the_sweep_first(tmp_path):
+    # the design sets wedge_strength at every point: the override used to be dropped silently
+    folder = tmp_path / "sweep"
+    done = sweep(folder, "design=wedge_sobol", "powers.wedge_strength=0.5", "steps=1")
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: job #0 (design=wedge_sobol powers.wedge_strength=0.5")
+    assert (
+        "powers.wedge_strength: `powers.wedge_strength=0.5` has no effect: the design sets "
+        "powers.wedge_strength at every point (its factor wedge_strength)"
+    ) in done.stderr
+    assert "No job was started" in done.stderr and not list(folder.rglob(".hydra"))
+    # one point as a single run: the same message; the design's own keys stay overridable
+    single = subprocess.run(
+        [sys.executable, "-m", "experiments.run", "design=wedge_sobol", "design.point=3",
+         "powers.wedge_strength=0.5", f"hydra.run.dir={tmp_path / 'one'}"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert single.returncode == 1 and "has no effect: the design sets" in single.stderr
+    assert not list((tmp_path / "one").glob("*.parquet"))
+    from experiments.schema import check_overrides
+
+    check_overrides({"design": None}, ["powers.wedge_strength=0.5"])  # no design: any override
 
 
 def test_another_sweep_into_a_finished_sweeps_folder_is_refused(sweeps, tmp_path, capsys):
