@@ -380,7 +380,7 @@ def check_overrides(cfg: DictConfig | dict, overrides: Sequence[str]) -> None:
             raise ConfigError(
                 f"{key}: `{line}` has no effect: the design sets {key} at every point (its"
                 f" factor {designed[key]}); leave the override out, or change the factor"
-                f" (design.factors.{designed[key]}.low/high)"
+                f" (design.factors.{designed[key]})"
             )
 
 
