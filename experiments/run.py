@@ -46,14 +46,7 @@ from tqdm import tqdm
 
 import experiments.sweep  # (also registers the job_dirname resolver in every process)
 import sim
-from experiments.schema import (
-    ConfigError,
-    check,
-    check_overrides,
-    column_value,
-    parameters,
-    replicate_draws,
-)
+from experiments.schema import ConfigError, check, column_value, parameters, replicate_draws
 from experiments.store import (
     CONFIG,
     LONG_TABLES,
@@ -283,9 +276,8 @@ def run(cfg: DictConfig, out_dir: Path, progress: str | None = None) -> dict[str
     removed = clear_partial(out_dir)  # what a killed run of this job left half written
     if removed:
         log.info(f"removed {len(removed)} partly written files of an earlier run: {removed}")
-    kwargs = check(cfg, build=False)
-    if HydraConfig.initialized():  # an override the job's design would ignore: refused
-        check_overrides(cfg, list(HydraConfig.get().overrides.task))
+    overrides = list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
+    kwargs = check(cfg, build=False, overrides=overrides)
     columns = parameters(cfg)
     draws = replicate_draws(cfg)
     files = []

@@ -21,8 +21,8 @@ Groups map to `WorldModel` keyword arguments:
   events) -> `events`;
 - `model`: every other argument, under its own name;
 - `design` (`configs/design/`): a SALib sample of factors; the job's `design.point` sets
-  their values (`experiments.design`), which replace the groups' and `model`'s (an
-  override of such a key is refused: `check_overrides`);
+  their values (`experiments.design`), which replace the groups' and `model`'s (`check`
+  refuses a command-line override of such a key);
 - `uncertainty` (`configs/uncertainty/`): factors each replicate draws
   (`replicate_draws`).
 
@@ -361,29 +361,6 @@ def model_kwargs(cfg: DictConfig | dict) -> dict[str, Any]:
     return scenario_defaults(kwargs)
 
 
-def check_overrides(cfg: DictConfig | dict, overrides: Sequence[str]) -> None:
-    """Refuse an override of a key that the job's design sets at every point.
-
-    The design's values replace the config's (`model_kwargs`), so such an override would
-    have no effect, silently.
-
-    Raises:
-        ConfigError: Naming the key, the override and the factor.
-    """
-    c = _plain(cfg)
-    if c.get("design") is None:
-        return
-    designed = {config_key(f.name): f.name for f in _design(c).factors}
-    for line in overrides:
-        key = line.split("=", 1)[0].lstrip("+~")
-        if key in designed:
-            raise ConfigError(
-                f"{key}: `{line}` has no effect: the design sets {key} at every point (its"
-                f" factor {designed[key]}); leave the override out, or change the factor"
-                f" (design.factors.{designed[key]})"
-            )
-
-
 def _design(c: dict):
     from experiments.design import Design
 
@@ -469,13 +446,17 @@ def parameters(cfg: DictConfig | dict) -> dict[str, Any]:
 MAX_SEED = 2**63 - 1
 
 
-def check(cfg: DictConfig | dict, build: bool = True) -> dict[str, Any]:
+def check(
+    cfg: DictConfig | dict, build: bool = True, overrides: Sequence[str] = ()
+) -> dict[str, Any]:
     """Check what composition cannot: combinations, names inside values, ranges.
 
     Args:
         cfg: A composed config.
         build: Also build one model (no step) so that the model checks every range and name
             (e.g. `model.shock_sd=-1`, a bad scenario folder) before a sweep starts.
+        overrides: The job's command-line overrides: one of a key that the job's design sets
+            at every point is refused (the design's value would replace it: no effect).
 
     Returns:
         The model keyword arguments.
@@ -524,6 +505,16 @@ def check(cfg: DictConfig | dict, build: bool = True) -> dict[str, Any]:
             f" {design.points} points), or one point with design.point=K (0 <= K <"
             f" {design.points})"
         )
+    if design is not None:
+        designed = {config_key(f.name): f.name for f in design.factors}
+        for line in overrides:
+            key = line.split("=", 1)[0].lstrip("+~")
+            if key in designed:
+                raise ConfigError(
+                    f"{key}: `{line}` has no effect: the design sets {key} at every point"
+                    f" (its factor {designed[key]}); leave the override out, or change the"
+                    f" factor (design.factors.{designed[key]})"
+                )
     draws = replicate_draws(c)  # the uncertain factors' declarations
     if design is not None and draws:
         both = sorted({f.name for f in design.factors} & set(draws[0]))

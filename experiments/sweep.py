@@ -47,7 +47,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from experiments.design import sweep_arguments
-from experiments.schema import ConfigError, check, check_overrides
+from experiments.schema import ConfigError, check
 from experiments.store import COMPLETE, find_jobs, job_overrides, job_state, write_json
 
 log = logging.getLogger(__name__)
@@ -245,8 +245,7 @@ class JobCheck:
             build = point not in self.built
             self.built.add(point)
         try:
-            check(task, build=build)
-            check_overrides(task, overrides)
+            check(task, build=build, overrides=overrides)
         except ConfigError as error:
             raise ConfigError(f"{_label(number, overrides)}: {error}") from error
         folder = job_folder(config, number)

@@ -215,9 +215,6 @@ def test_an_override_that_the_design_would_ignore_fails_the_sweep_first(tmp_path
     )  # fmt: skip
     assert single.returncode == 1 and "has no effect: the design sets" in single.stderr
     assert not list((tmp_path / "one").glob("*.parquet"))
-    from experiments.schema import check_overrides
-
-    check_overrides({"design": None}, ["powers.wedge_strength=0.5"])  # no design: any override
 
 
 def test_another_sweep_into_a_finished_sweeps_folder_is_refused(sweeps, tmp_path, capsys):
