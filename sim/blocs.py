@@ -8,7 +8,8 @@ members. New blocs are founded in the alignment phase, where the followers choos
 (`sim.alignment.strategies.found_blocs`). The blocs' sizes and lowest internal affinity, which
 say which blocs may split, are one compiled pass (`bloc_stats_kernel`, beside its reference);
 the bisection's rounds and the sums over blocs keep their matrix products (BLAS) and do the
-rest in kernels (`camp_move_kernel`, `spread_kernel`, ...; their references beside them).
+rest in kernels (`camp_move_kernel`, `spread_kernel`, ...; `bisect_reference` and
+`bloc_sums_reference` beside them).
 
 Entry point: `update_blocs(model)`, the blocs' phase of the year (after the alignment choices).
 """
@@ -118,14 +119,9 @@ def bloc_sums_reference(matrix: np.ndarray, members: np.ndarray) -> np.ndarray:
     return sums
 
 
-def live_blocs_reference(members: np.ndarray) -> np.ndarray:
-    """The blocs (columns of an (N, B) membership) that have a member (nonzero), in order."""
-    return members.any(axis=0).nonzero()[0]
-
-
 @njit(cache=True, nogil=True)
 def live_blocs_kernel(members):
-    """`live_blocs_reference` column by column."""
+    """The blocs (columns of an (N, B) membership) that have a member (nonzero), in order."""
     live = np.empty(members.shape[1], dtype=np.int64)
     n_live = 0
     for b in range(members.shape[1]):
@@ -137,16 +133,9 @@ def live_blocs_kernel(members):
     return live[:n_live]
 
 
-def spread_reference(product: np.ndarray, live: np.ndarray, n_blocs: int) -> np.ndarray:
-    """(n, B) zeros with the columns `live` set to `product`'s (n, len(live)) columns."""
-    sums = np.zeros((product.shape[0], n_blocs))
-    sums[:, live] = product
-    return sums
-
-
 @njit(cache=True, nogil=True)
 def spread_kernel(product, live, n_blocs):
-    """`spread_reference` row by row."""
+    """(n, B) zeros with the columns `live` set to `product`'s (n, len(live)) columns."""
     sums = np.zeros((product.shape[0], n_blocs))
     for k in range(product.shape[0]):
         for c in range(len(live)):

@@ -529,7 +529,7 @@ class WorldModel(mesa.Model):
         self._strategy_rows = {
             name: np.flatnonzero(self.strategies == name) for name in sorted(set(self.strategies))
         }
-        # each country's index among them (`strategies.strategy_codes`, the alignment phase's)
+        # each country's index among them, in their order (the alignment phase's `scores_of`)
         self._strategy_codes = np.empty(self.n, dtype=np.int64)
         for code, who in enumerate(self._strategy_rows.values()):
             self._strategy_codes[who] = code

@@ -354,8 +354,8 @@ def scores_of(
     if everyone:
         groups = model._strategy_rows.items()
     else:  # the rows' positions by strategy (each group in the order of `rows`)
-        names, codes = strategy_codes(model)
-        start, order = positions_kernel(codes, rows, len(names))
+        names = tuple(model._strategy_rows)  # each country's index among them: _strategy_codes
+        start, order = positions_kernel(model._strategy_codes, rows, len(names))
         start = start.tolist()
         groups = (
             (name, order[start[c] : start[c + 1]])
@@ -386,14 +386,6 @@ def scores_of(
         model.power_rows,
     )
     return scores
-
-
-def strategy_codes(model: WorldModel) -> tuple[tuple[str, ...], np.ndarray]:
-    """The strategies' names (`model._strategy_rows`'s) and each country's index among them.
-
-    Both made with the model (codes (N,) int64), as `_strategy_rows` is.
-    """
-    return tuple(model._strategy_rows), model._strategy_codes
 
 
 def found_blocs(model: WorldModel) -> None:
