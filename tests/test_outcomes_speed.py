@@ -253,6 +253,13 @@ def camp_reference(affinity, members, leader):
 SOMETIMES = ((blocs, "leader_camp", camp_reference, "array"),)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def compiled():
+    """The kernels compiled before a test patches some: a kernel compiled while one that it
+    calls is patched (`outcome_row_kernel` calls `outcome_terms_kernel`) would not type."""
+    WorldModel(rng=0).step()
+
+
 def checked(kernel, reference, how, calls):
     """The kernel, each call compared with its reference on copies of the same inputs."""
 
