@@ -154,20 +154,9 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     Left here: the sum of trade within blocs (Python's `sum`, which compensates rounding),
     the integers and the model's state.
     """
-    group_of, tracked = bloc_groups(tuple([b.name for b in model.blocs]))
     row, years = model.row, model.transition_years
     flat = outcome_row_kernel(
-        model._gdp_usd,
-        model._capability,
-        model._trade_usd,
-        model.bloc,
-        group_of,
-        model.actor_weights,
-        model.affinity,
-        tracked,
-        model.non_dollar_share,
-        model.global_south,
-        model.brics_plus,
+        *terms_inputs(model),
         row.get("RUS", -1),
         row.get("CHN", -1),
         row.get("USA", -1),
@@ -195,6 +184,24 @@ def yearly_outcomes(model: WorldModel) -> dict[str, float]:
     return dict(zip(ROW_ORDER, values, strict=True))
 
 
+def terms_inputs(model: WorldModel) -> tuple:
+    """`outcome_terms_kernel`'s arguments: the model's state and its blocs' groups."""
+    group_of, tracked = bloc_groups(tuple([b.name for b in model.blocs]))
+    return (
+        model._gdp_usd,
+        model._capability,
+        model._trade_usd,
+        model.bloc,
+        group_of,
+        model.actor_weights,
+        model.affinity,
+        tracked,
+        model.non_dollar_share,
+        model.global_south,
+        model.brics_plus,
+    )
+
+
 @functools.cache
 def bloc_groups(names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Each bloc's alignment group (an index into ALIGNMENTS) and the INITIAL_BLOCS' indices.
@@ -218,31 +225,12 @@ def yearly_outcomes_reference(model: WorldModel) -> dict[str, float]:
     The sums over countries and pairs are one compiled pass (`outcome_terms_kernel`); the
     rest are look-ups.
     """
-    gdp, cap, bloc = model._gdp_usd, model._capability, model.bloc
+    inputs = terms_inputs(model)
+    gdp, cap, trade, bloc = inputs[:4]
+    tracked = inputs[7]  # the INITIAL_BLOCS' indices (`bloc_groups`)
     row = model.row
     names = [b.name for b in model.blocs]
-    # each bloc's alignment group, an index into ALIGNMENTS; the tracked blocs' indices
-    group_of = np.array(
-        [ALIGNMENTS.index(name) if name in INITIAL_BLOCS else _OTHER for name in names],
-        dtype=np.int64,
-    )
-    tracked = np.array(
-        [names.index(name) if name in names else -1 for name in INITIAL_BLOCS], dtype=np.int64
-    )
-    trade = model._trade_usd
-    flat = outcome_terms_kernel(
-        gdp,
-        cap,
-        trade,
-        bloc,
-        group_of,
-        model.actor_weights,
-        model.affinity,
-        tracked,
-        model.non_dollar_share,
-        model.global_south,
-        model.brics_plus,
-    )
+    flat = outcome_terms_kernel(*inputs)
     terms, gdp_share, cap_share, groups, cohesion, counts, within, touching = split_terms(
         flat.tolist(), len(TRACKED_ACTORS), len(names)
     )
